@@ -1,0 +1,1 @@
+"""The eight phases of one step, one module each (order: :mod:`revexport.engine.step`)."""

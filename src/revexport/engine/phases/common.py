@@ -1,0 +1,51 @@
+"""Quantities several phases derive from the world (computed, never stored)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from revexport.engine.context import StepContext
+from revexport.engine.state import ALIGNED, F, B, World
+
+
+def power(world: World) -> F:
+    """(R, S) effective military capability: capability x cohesion + superpower aid."""
+    return world.capability * world.cohesion + world.aid
+
+
+def eligible(world: World, ctx: StepContext) -> B:
+    """(R, S) states that movements, coalitions and strikes concern: not exporters,
+    not superpowers, not aligned regimes."""
+    return (
+        ~world.exporter_mask()
+        & (ctx.static.superpower < 0)
+        & (world.regime != ALIGNED)
+    )
+
+
+def threat(world: World, ctx: StepContext) -> F:
+    """(R, E, S) threat each state feels from each exporter (Walt's balance of threat).
+
+    ``intent x (w x ideological vulnerability + (1 - w) x proximity x power share)``,
+    with vulnerability = affinity x (grievance + 2 x movement) + 0.2, capped at 1,
+    and power share = exporter power / (exporter power + state power).
+    """
+    p = ctx.params
+    pw = power(world)
+    exp_power = world.slot_values(pw)[:, :, None]
+    share = exp_power / np.maximum(exp_power + pw[:, None, :], 1e-12)
+    vuln = np.minimum(1.0, 0.2 + ctx.static.affinity * (ctx.static.grievance + 2.0 * world.movement))
+    w = p.threat_ideological_weight
+    t = world.intent * (w * vuln[:, None, :] + (1.0 - w) * world.proximity * share)
+    return np.where((world.slot_state >= 0)[..., None], t, 0.0)
+
+
+def monthly_budget(world: World, ctx: StepContext) -> F:
+    """(R, E) exporter's monthly external budget, US$ bn."""
+    gdp = ctx.static.gdp0 * world.economy
+    return ctx.params.budget_fraction * world.slot_values(gdp) / 12.0
+
+
+def bernoulli(ctx: StepContext, p: F) -> B:
+    """Independent draws with probabilities ``p`` from the block's generator."""
+    return ctx.rng.random(p.shape) < p

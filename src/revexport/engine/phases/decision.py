@@ -1,0 +1,116 @@
+"""Phase 2 -- decision: each exporter's doctrine allocates its means.
+
+The observation is built once per doctrine group (a loop over doctrines, not
+over states or replicates); the allocation is checked (finite, within budget),
+put under the Article 154 switch when the run asks, and turned into spending
+per means and target.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from revexport.doctrines.base import Allocation, Observation
+from revexport.engine.context import DoctrineGroup, StepContext
+from revexport.engine.phases.common import eligible, monthly_budget, power
+from revexport.engine.state import (
+    COVERT,
+    DIPLOMACY,
+    MILITARY,
+    PROPAGANDA,
+    SUPPORT,
+    World,
+)
+
+
+def observe(world: World, ctx: StepContext, group: DoctrineGroup) -> Observation:
+    """What the exporters in ``group`` can observe."""
+    slots = group.slots
+    st = world.slot_state[:, slots]
+    active = st >= 0
+    pw = power(world)
+
+    def own(values: np.ndarray) -> np.ndarray:
+        return np.asarray(world.slot_values(values)[:, slots])
+
+    valid = eligible(world, ctx)[:, None, :] & active[..., None]
+    sanction_share = (world.sanctioning * ctx.static.gdp_share).sum(axis=1) + 0.25 * (
+        world.superpower_sanction.sum(axis=1)
+    )
+    coalition_share = world.coalition.sum(axis=1) / max(1, ctx.static.n_states - 3)
+    r, k = st.shape
+    return Observation(
+        step=world.step,
+        params=ctx.params,
+        active=active,
+        economy=own(world.economy),
+        legitimacy=own(world.legitimacy),
+        power=own(pw),
+        cohesion=own(world.cohesion),
+        at_war=world.war[:, slots],
+        weariness=world.weariness[:, slots],
+        attacked=world.attacked[:, slots],
+        successes=world.successes[:, slots],
+        threat_felt=np.broadcast_to(coalition_share[:, None], (r, k)),
+        sanctions=np.broadcast_to(np.minimum(1.0, sanction_share)[:, None], (r, k)),
+        movement=world.movement,
+        target_legitimacy=world.legitimacy,
+        target_power=pw,
+        regime=world.regime,
+        alignment=world.alignment,
+        affinity=ctx.static.affinity,
+        grievance=ctx.static.grievance,
+        proximity=world.proximity[:, slots],
+        valid_target=valid,
+    )
+
+
+def _checked(alloc: Allocation, obs: Observation, name: str) -> Allocation:
+    shares = np.nan_to_num(np.clip(alloc.shares, 0.0, None), nan=0.0)
+    total = shares.sum(axis=-1, keepdims=True)
+    if not np.all(np.isfinite(total)) or shares.shape[:2] != obs.shape:
+        raise ValueError(f"doctrine '{name}' returned shares of the wrong shape or not finite")
+    shares = np.divide(shares, total, out=np.zeros_like(shares), where=total > 0)
+    targets = np.where(obs.valid_target, np.nan_to_num(np.clip(alloc.targets, 0.0, None)), 0.0)
+    tsum = targets.sum(axis=-1, keepdims=True)
+    targets = np.divide(targets, tsum, out=np.zeros_like(targets), where=tsum > 0)
+    strike = alloc.strike & obs.valid_target & ~obs.at_war
+    return Allocation(shares=shares, targets=targets, strike=strike)
+
+
+def article154(alloc: Allocation) -> Allocation:
+    """The constitution's switch: no material support, no covert action, no offensive war.
+
+    What would have gone to support and covert action goes half to moral
+    support (propaganda) and half to diplomacy.
+    """
+    shares = alloc.shares.copy()
+    freed = shares[..., SUPPORT] + shares[..., COVERT]
+    shares[..., SUPPORT] = 0.0
+    shares[..., COVERT] = 0.0
+    shares[..., PROPAGANDA] += 0.5 * freed
+    shares[..., DIPLOMACY] += 0.5 * freed
+    return Allocation(shares=shares, targets=alloc.targets, strike=np.zeros_like(alloc.strike))
+
+
+def decide(world: World, ctx: StepContext) -> None:
+    """Set ``world.shares``, ``world.spend`` and ``world.strike`` for every exporter slot."""
+    budget = monthly_budget(world, ctx)
+    for group in ctx.groups:
+        obs = observe(world, ctx, group)
+        memory = world.doctrine_memory.setdefault(group.key, {})
+        alloc = _checked(group.doctrine.decide(obs, memory, ctx.rng), obs, group.doctrine.name)
+        if ctx.static.article154:
+            alloc = article154(alloc)
+        active = obs.active
+        s = group.slots
+        world.shares[:, s] = np.where(active[..., None], alloc.shares, 0.0)
+        world.strike[:, s] = alloc.strike & active[..., None]
+        b = budget[:, s]
+        for j, means in enumerate((PROPAGANDA, SUPPORT, COVERT)):
+            world.spend[:, s, j] = (b * world.shares[:, s, means])[..., None] * alloc.targets
+        # Military spending goes to the wars under way and those opened now.
+        fronts = (world.war[:, s] | world.strike[:, s]).astype(np.float64)
+        n_fronts = fronts.sum(axis=-1, keepdims=True)
+        per_front = np.divide(fronts, n_fronts, out=np.zeros_like(fronts), where=n_fronts > 0)
+        world.spend[:, s, 3] = (b * world.shares[:, s, MILITARY])[..., None] * per_front

@@ -1,0 +1,131 @@
+"""Phase 6 -- regime change: a threshold hazard, not a certainty.
+
+Resilience = weighted legitimacy, repression, military capability (saturating)
+and patronage (superpower client, aid). A regime falls with monthly hazard
+``regime_hazard x exp((movement - resilience) / width)`` (capped at 1): small
+while the movement is well below resilience, near certain far above it. A
+fallen regime is aligned with probability ``aligned_probability``, otherwise
+the army takes over. Coups (hazard scaled by 1 - legitimacy) bring military
+rule. An exporter whose legitimacy collapses can fall too, and then stops
+exporting.
+
+A newly aligned state leaves the coalition, ends its sanctions and wars, is
+credited to the exporters, and takes a free exporter slot with the scenario's
+``new_exporter_doctrine``: "newly aligned regimes can export too".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from revexport.engine.context import StepContext
+from revexport.engine.phases.common import bernoulli, eligible, power
+from revexport.engine.phases.war import REGIME_FELL
+from revexport.engine.state import (
+    ALIGNED,
+    NONALIGNED,
+    REGIME,
+    World,
+    proximity_rows,
+)
+
+MILITARY_RULE = REGIME["military-authoritarian"]
+
+
+def change(world: World, ctx: StepContext) -> None:
+    """Apply this month's regime changes."""
+    p = ctx.params
+    world.prev_regime = world.regime.copy()
+    ok = eligible(world, ctx)
+    hazard = regime_hazard(world, ctx)
+    falls = ok & bernoulli(ctx, hazard)
+    coup = ok & ~falls & bernoulli(ctx, p.coup_hazard * (1.0 - world.legitimacy))
+    aligned = falls & (ctx.rng.random(falls.shape) < p.aligned_probability)
+    to_military = (falls & ~aligned) | coup
+
+    exporter_states = world.exporter_mask()
+    exp_hazard = np.minimum(1.0, p.regime_hazard * np.exp((0.15 - world.legitimacy) /
+                                                            p.regime_hazard_width))
+    exporter_falls = exporter_states & bernoulli(ctx, exp_hazard)
+    to_military |= exporter_falls
+
+    world.fell = falls | coup | exporter_falls
+    world.regime = np.where(aligned, ALIGNED, np.where(to_military, MILITARY_RULE, world.regime))
+    if not world.fell.any():
+        return
+    # A new regime starts with a fresh slate: middling legitimacy, no movement.
+    world.legitimacy = np.where(world.fell, 0.5, world.legitimacy)
+    world.movement = np.where(world.fell, 0.0, world.movement)
+    world.alignment = np.where(aligned, NONALIGNED, world.alignment)
+    world.coalition &= ~aligned
+    world.sanctioning &= ~aligned
+    world.aid = np.where(aligned, 0.0, world.aid)
+    # Wars with a fallen regime (or a fallen exporter) end.
+    ends = world.war & (aligned[:, None, :] | _slot_mask(world, exporter_falls)[..., None])
+    world.war_end = np.where(ends, REGIME_FELL, world.war_end)
+    world.war &= ~ends
+    # A fallen exporter stops exporting.
+    vacated = _slot_mask(world, exporter_falls)
+    world.slot_state = np.where(vacated, -1, world.slot_state)
+    world.intent = np.where(vacated[..., None], 0.0, world.intent)
+    if aligned.any():
+        _credit(world, aligned)
+        _new_exporters(world, ctx, aligned)
+
+
+def regime_hazard(world: World, ctx: StepContext) -> np.ndarray:
+    """(R, S) monthly hazard that the regime falls to its movement."""
+    p = ctx.params
+    capability = 1.0 - np.exp(-power(world) / 0.5)
+    patron = np.minimum(1.0, 0.5 * (world.alignment != NONALIGNED) + world.aid /
+                        np.maximum(ctx.static.capability0, 1e-9))
+    resilience = (
+        p.resilience_legitimacy * world.legitimacy
+        + p.resilience_repression * world.repression
+        + p.resilience_capability * capability
+        + p.resilience_patron * patron
+    )
+    return np.minimum(1.0, p.regime_hazard * np.exp((world.movement - resilience) /
+                                                    p.regime_hazard_width))
+
+
+def _slot_mask(world: World, state_mask: np.ndarray) -> np.ndarray:
+    """(R, E) slots whose state is flagged in an (R, S) mask."""
+    idx = np.maximum(world.slot_state, 0)
+    return (world.slot_state >= 0) & np.take_along_axis(state_mask, idx, axis=1)
+
+
+def _credit(world: World, aligned: np.ndarray) -> None:
+    """Share the credit for each new aligned regime among the exporters that worked there."""
+    effort = world.spend.sum(axis=2) * aligned[:, None, :]
+    total = effort.sum(axis=1, keepdims=True)
+    active = (world.slot_state >= 0)[..., None].astype(float)
+    n_active = np.maximum(active.sum(axis=1, keepdims=True), 1.0)
+    share = np.where(total > 0, effort / np.maximum(total, 1e-12), active * aligned[:, None, :]
+                     / n_active)
+    world.successes = world.successes + share.sum(axis=2)
+
+
+def _new_exporters(world: World, ctx: StepContext, aligned: np.ndarray) -> None:
+    """Give newly aligned states a free exporter slot, without a loop over replicates."""
+    first_new = len(ctx.static.initial_exporters)
+    free = world.slot_state[:, first_new:] < 0
+    if free.shape[1] == 0:
+        return
+    r_ev, s_ev = np.nonzero(aligned)  # sorted by replicate, then state
+    # Rank of each event within its replicate.
+    start = np.searchsorted(r_ev, r_ev, side="left")
+    rank = np.arange(len(r_ev)) - start
+    n_free = free.sum(axis=1)
+    take = rank < n_free[r_ev]
+    r_ev, s_ev, rank = r_ev[take], s_ev[take], rank[take]
+    if len(r_ev) == 0:
+        return
+    # The rank-th free slot of each replicate.
+    order = np.cumsum(free, axis=1)[r_ev]
+    slot = first_new + np.argmax(order == (rank + 1)[:, None], axis=1)
+    world.slot_state[r_ev, slot] = s_ev
+    world.proximity[r_ev, slot] = proximity_rows(ctx.static, s_ev, ctx.params)
+    world.intent[r_ev, slot] = 0.0
+    world.weariness[r_ev, slot] = 0.0
+    world.rally[r_ev, slot] = 0.0

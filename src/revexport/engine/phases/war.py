@@ -1,0 +1,106 @@
+"""Phase 5 -- war: attrition, cost, rally and weariness, ceasefire, collapse.
+
+For each war under way (exporter e, state s):
+
+* attrition, Lanchester-style: each side loses ``war_attrition x`` the
+  opponent's share of the pair's effective power; an exporter's power is
+  split over its fronts;
+* economic cost to both sides;
+* the exporter's rally effect (when attacked) fades while war weariness grows;
+* ceasefire with a monthly hazard that grows with weariness and with
+  stalemate (balanced power) after the first year (Bennett & Stam 1996);
+* collapse: a side whose capability falls below ``collapse_threshold`` of its
+  pre-war level loses the war and a share of its legitimacy (a collapsed
+  state's movement is also boosted: the victor's partisans move in), which
+  can bring regime change in phase 6.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from revexport.engine.context import StepContext
+from revexport.engine.phases.common import bernoulli, power
+from revexport.engine.state import World
+
+CEASEFIRE, STATE_COLLAPSED, EXPORTER_COLLAPSED, REGIME_FELL = 1, 2, 3, 4
+
+
+def fight(world: World, ctx: StepContext) -> None:
+    """Advance every war by one month."""
+    p = ctx.params
+    world.war_end = np.zeros(world.war.shape, dtype=np.int64)
+    # Rally when attacked; it fades every month.
+    world.rally = world.rally * (1.0 - p.rally_decay) + p.rally_effect * world.attacked
+    war = world.war
+    if not war.any():
+        return
+    wf = war.astype(np.float64)
+    pw = power(world)
+    n_fronts = np.maximum(wf.sum(axis=2), 1.0)
+    exp_pw = (world.slot_values(pw) / n_fronts)[:, :, None]
+    st_pw = pw[:, None, :]
+    total = np.maximum(exp_pw + st_pw, 1e-12)
+    share_exp, share_st = exp_pw / total, st_pw / total
+
+    # Attrition of the states (summed over exporters) and of the exporters (over fronts).
+    loss_state = (p.war_attrition * share_exp * wf).sum(axis=1)
+    world.capability = world.capability * (1.0 - np.minimum(loss_state, 0.9))
+    loss_exp = (p.war_attrition * share_st * wf).sum(axis=2)
+    _scale_slots(world, "capability", 1.0 - np.minimum(loss_exp, 0.9))
+
+    # Economic cost.
+    at_war_state = war.any(axis=1)
+    world.economy = world.economy * (1.0 - p.war_economic_cost * at_war_state)
+    exp_at_war = war.any(axis=2)
+    _scale_slots(world, "economy", 1.0 - p.war_economic_cost * exp_at_war)
+    gdp = world.slot_values(ctx.static.gdp0 * world.economy)
+    world.war_cost = world.war_cost + p.war_economic_cost * gdp / 12.0 * exp_at_war
+
+    world.war_months = world.war_months + war
+    world.weariness = world.weariness + p.war_weariness_rate * exp_at_war
+
+    # Collapse: capability far below its pre-war level.
+    cap_now_state = world.capability[:, None, :] * world.cohesion[:, None, :]
+    state_down = war & (cap_now_state < p.collapse_threshold * world.war_cap0_state)
+    cap_now_exp = (world.slot_values(world.capability) * world.slot_values(world.cohesion))
+    exp_down = war & (cap_now_exp[:, :, None] < p.collapse_threshold * world.war_cap0_exporter)
+    exp_down &= ~state_down
+
+    # Ceasefire: weariness (both sides) and stalemate after the first year.
+    months = world.war_months
+    state_weariness = p.war_weariness_rate * months
+    stalemate = (1.0 - np.abs(share_exp - share_st)) * (months > 12)
+    hazard = (
+        p.ceasefire_base
+        + p.ceasefire_cost_weight * 0.5 * (world.weariness[:, :, None] + state_weariness)
+        + p.ceasefire_stalemate_weight * stalemate
+    )
+    ceasefire = war & ~state_down & ~exp_down & bernoulli(ctx, np.minimum(hazard, 1.0))
+
+    world.war_end = np.where(state_down, STATE_COLLAPSED, 0)
+    world.war_end = np.where(exp_down, EXPORTER_COLLAPSED, world.war_end)
+    world.war_end = np.where(ceasefire, CEASEFIRE, world.war_end)
+
+    lost_state = state_down.any(axis=1)
+    world.legitimacy = np.clip(world.legitimacy - p.collapse_legitimacy_shock * lost_state, 0, 1)
+    world.movement = np.clip(world.movement + 0.2 * lost_state, 0.0, 1.0)
+    lost_exp = exp_down.any(axis=2)
+    _add_slots(world, "legitimacy", -p.collapse_legitimacy_shock * lost_exp)
+
+    world.war = war & ~(state_down | exp_down | ceasefire)
+    world.weariness = np.where(world.war.any(axis=2), world.weariness, world.weariness * 0.9)
+
+
+def _scale_slots(world: World, name: str, factor: np.ndarray) -> None:
+    """Multiply an (R, S) field at each active exporter slot's state by ``factor`` (R, E)."""
+    arr = getattr(world, name)
+    r, e = np.nonzero(world.slot_state >= 0)
+    np.multiply.at(arr, (r, world.slot_state[r, e]), factor[r, e])
+
+
+def _add_slots(world: World, name: str, delta: np.ndarray) -> None:
+    arr = getattr(world, name)
+    r, e = np.nonzero(world.slot_state >= 0)
+    np.add.at(arr, (r, world.slot_state[r, e]), delta[r, e])
+    np.clip(arr, 0.0, 1.0, out=arr)

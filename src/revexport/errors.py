@@ -1,0 +1,17 @@
+"""The one error type of revexport.
+
+Every problem a user can cause (a bad scenario file, an unknown doctrine, an
+out-of-range parameter, an unwritable output directory) is raised as
+:class:`RevexportError`. Its message is a single line that names the file or
+field, what is allowed and what was given; the CLI prints it as it is and
+exits with status 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+
+class RevexportError(Exception):
+    """A user-facing error whose message is the one line the CLI prints."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(message.split()))

@@ -1,0 +1,336 @@
+"""Every model parameter, declared once: default, range, source.
+
+A step is one month. Rates are per month; shares and levels are in [0, 1]
+unless the description says otherwise. The declaration is the single source
+for the defaults used by the engine, for validation of overrides, for the
+parameter table in ``docs/odd.md`` and for the strategies of the property
+tests (and, later, for sensitivity analysis and calibration).
+
+References cited by short name:
+
+* Walt 1987 -- S. M. Walt, *The Origins of Alliances*, Cornell UP.
+* Walt 1996 -- S. M. Walt, *Revolution and War*, Cornell UP.
+* Jervis 1976 -- R. Jervis, *Perception and Misperception in International Politics*.
+* Ramazani 1986 -- R. K. Ramazani, *Revolutionary Iran: Challenge and Response in the Middle East*.
+* Cordesman & Wagner 1990 -- *The Lessons of Modern War, vol. II: The Iran-Iraq War*.
+* Gurr 1970 -- T. R. Gurr, *Why Men Rebel*.
+* Goldstone et al. 2010 -- "A Global Model for Forecasting Political Instability", AJPS 54(1).
+* Bennett & Stam 1996 -- "The Duration of Interstate Wars, 1816-1985", APSR 90(2).
+* Hufbauer et al. 2007 -- *Economic Sanctions Reconsidered*, 3rd ed.
+* Mueller 1970 -- "Presidential Popularity from Truman to Johnson", APSR 64(1).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from revexport.errors import RevexportError
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """The declaration of one parameter."""
+
+    name: str
+    default: float
+    low: float
+    high: float
+    source: str
+    description: str
+    integer: bool = False
+
+
+def _p(
+    default: float, low: float, high: float, source: str, description: str, integer: bool = False
+) -> Any:
+    return field(
+        default=default,
+        metadata={
+            "low": low,
+            "high": high,
+            "source": source,
+            "description": description,
+            "integer": integer,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """All model parameters with their defaults.
+
+    Build a variant with :meth:`with_overrides`, which checks names and ranges.
+    ``Parameters.specs()`` lists every declaration.
+    """
+
+    # -- 1. perception (Walt's balance of threat) --------------------------------
+    perception_rate: float = _p(
+        0.15, 0.02, 0.5, "assumption",
+        "monthly weight of this month's evidence in a state's estimate of an exporter's intent")
+    misperception_bias: float = _p(
+        0.3, 0.0, 1.0, "Jervis 1976 (hostility over-estimated); magnitude an assumption",
+        "relative over-estimation of hostile signals")
+    perception_noise: float = _p(
+        0.03, 0.0, 0.15, "assumption", "s.d. of monthly noise on perceived intent")
+    signal_propaganda: float = _p(
+        0.5, 0.1, 1.0, "assumption", "hostility read from propaganda at full intensity")
+    signal_support: float = _p(
+        0.8, 0.2, 1.0, "assumption", "hostility read from material support found going to the movement")
+    signal_posture: float = _p(
+        0.4, 0.0, 1.0, "assumption (broadcasts and speeches reach every state)",
+        "hostility read by every state from the share of means the exporter puts into export")
+    detection_support: float = _p(
+        0.35, 0.05, 0.9, "assumption", "monthly probability that material support is found")
+    detection_covert: float = _p(
+        0.2, 0.02, 0.6, "assumption", "monthly probability that covert action is found")
+    reassurance_diplomacy: float = _p(
+        0.3, 0.0, 0.8, "Walt 1987 (perceived intentions); assumption",
+        "reduction of read hostility per unit diplomacy share")
+    threat_ideological_weight: float = _p(
+        0.6, 0.2, 0.9, "Walt 1996 (revolutions threaten by example more than by arms)",
+        "weight of ideological vulnerability, against military power x proximity, in threat")
+    proximity_sea: float = _p(
+        0.6, 0.3, 0.9, "COW Direct Contiguity classes (sea <= 400 mi); weight an assumption",
+        "proximity of a sea neighbour (land neighbour = 1)")
+    proximity_two_hop: float = _p(
+        0.25, 0.05, 0.5, "assumption", "proximity of a neighbour's neighbour")
+    proximity_far: float = _p(
+        0.05, 0.0, 0.2, "assumption", "proximity of any other state")
+
+    # -- 2. decision --------------------------------------------------------------
+    budget_fraction: float = _p(
+        0.08, 0.02, 0.2, "SIPRI/COW milex as share of GDP in the region, 1979 (5-15 %)",
+        "share of GDP the exporter spends on its external programme")
+    propaganda_half_saturation: float = _p(
+        0.01, 0.001, 0.1, "assumption",
+        "monthly propaganda spending (US$ bn) at a target that reaches half intensity")
+    offensive_power_ratio: float = _p(
+        1.3, 1.0, 3.0, "assumption",
+        "exporter-to-target power ratio a doctrine needs before it opens a war")
+
+    # -- 3. movements -------------------------------------------------------------
+    movement_propaganda_growth: float = _p(
+        0.05, 0.005, 0.2, "Gurr 1970 (mobilisation from grievance); rate an assumption",
+        "monthly growth at full propaganda x affinity x grievance x attractiveness")
+    movement_support_growth: float = _p(
+        0.05, 0.005, 0.2, "assumption",
+        "monthly growth at material support far above the target's capacity")
+    support_capacity_scale: float = _p(
+        0.05, 0.005, 0.5, "assumption",
+        "target capacity = this x the target's monthly security budget (US$ bn)")
+    movement_endogenous_growth: float = _p(
+        0.004, 0.0, 0.03, "Gurr 1970; rate an assumption",
+        "monthly growth from affinity x grievance alone")
+    contagion_weight: float = _p(
+        0.5, 0.0, 1.0, "Walt 1996 (contagion); assumption",
+        "growth from aligned neighbours, relative to propaganda")
+    movement_decay: float = _p(
+        0.015, 0.002, 0.08, "assumption", "monthly decay of a movement")
+    movement_repression_effect: float = _p(
+        0.06, 0.01, 0.3, "assumption", "monthly shrinkage per unit repression")
+    movement_noise: float = _p(
+        0.004, 0.0, 0.03, "assumption", "s.d. of monthly noise on movement strength")
+    attractiveness_success_weight: float = _p(
+        0.3, 0.0, 1.0, "seed: the Iranian experience as a guide; assumption",
+        "attractiveness gained per aligned regime abroad (saturating)")
+
+    # -- 4. responses -------------------------------------------------------------
+    repression_trigger: float = _p(
+        0.12, 0.02, 0.5, "assumption", "movement strength above which a state represses more")
+    repression_response: float = _p(
+        0.1, 0.01, 0.5, "assumption", "monthly adjustment of repression toward its target level")
+    repression_legitimacy_cost: float = _p(
+        0.05, 0.005, 0.2, "assumption", "legitimacy lost per unit of added repression")
+    democracy_repression_restraint: float = _p(
+        0.6, 0.0, 1.0, "assumption (democratic peace literature)",
+        "fraction by which democracies repress less")
+    coalition_join_threshold: float = _p(
+        0.28, 0.1, 0.7, "Walt 1987 (balancing); threshold an assumption",
+        "threat above which a state may join the coalition against the exporter")
+    coalition_leave_threshold: float = _p(
+        0.12, 0.02, 0.5, "assumption", "threat below which a member may leave")
+    coalition_join_rate: float = _p(
+        0.12, 0.01, 0.5, "assumption", "monthly hazard of joining once above threshold")
+    coalition_bandwagon: float = _p(
+        0.5, 0.0, 2.0, "assumption", "extra joining hazard per share of neighbours already in")
+    coalition_min_members: float = _p(
+        3, 2, 6, "assumption (a coalition is three or more states)",
+        "members at which the coalition counts as formed", integer=True)
+    sanction_threshold: float = _p(
+        0.4, 0.1, 0.8, "Hufbauer et al. 2007; threshold an assumption",
+        "threat above which a state sanctions the exporter")
+    sanction_drag: float = _p(
+        0.02, 0.002, 0.08, "Hufbauer et al. 2007 (GDP costs of sanctions); assumption",
+        "monthly economy loss if every trading partner sanctioned (scaled by GDP share)")
+    superpower_sanction_threshold: float = _p(
+        0.3, 0.1, 0.8, "assumption",
+        "mean perceived intent toward a superpower's clients at which it sanctions")
+    superpower_sanction_drag: float = _p(
+        0.0015, 0.0, 0.006, "Hufbauer et al. 2007; assumption",
+        "monthly economy loss from one superpower's sanctions")
+    superpower_aid_rate: float = _p(
+        0.03, 0.0, 0.1, "assumption", "monthly aid to a threatened client, per unit threat")
+    aid_decay: float = _p(
+        0.03, 0.005, 0.2, "assumption", "monthly decay of accumulated aid")
+    strike_threshold: float = _p(
+        0.3, 0.1, 0.8, "Walt 1996 (threat and window of opportunity); assumption",
+        "threat above which a neighbour considers a first strike")
+    strike_window_threshold: float = _p(
+        0.5, 0.2, 0.9, "Walt 1996; assumption",
+        "window (attacker's share of effective power, patron-backed) above which it may strike")
+    strike_hazard: float = _p(
+        0.12, 0.01, 0.5, "assumption", "monthly hazard of a first strike when both are open")
+    strike_patron_weight: float = _p(
+        0.3, 0.0, 1.0, "assumption", "weight of patron backing in the attacker's window")
+    revolutionary_disruption: float = _p(
+        0.5, 0.2, 0.9, "Cordesman & Wagner 1990 (purges and desertion in a revolutionary army)",
+        "initial military cohesion of a revolutionary exporter (1 = intact)")
+    rearm_rate: float = _p(
+        0.02, 0.005, 0.1, "assumption", "monthly pull of capability toward its economy-backed level")
+    cohesion_recovery: float = _p(
+        0.01, 0.002, 0.05, "assumption", "monthly recovery of military cohesion")
+
+    # -- 5. war -------------------------------------------------------------------
+    war_attrition: float = _p(
+        0.02, 0.005, 0.08, "assumption; Lanchester-style attrition",
+        "monthly capability loss per unit of the opponent's power share")
+    war_economic_cost: float = _p(
+        0.004, 0.001, 0.02, "assumption", "monthly economy loss while at war")
+    defence_share: float = _p(
+        0.4, 0.1, 0.8, "assumption (wartime military budgets in the region)",
+        "least share of means any doctrine gives to the military while at war")
+    rally_effect: float = _p(
+        0.12, 0.0, 0.3, "Mueller 1970 (rally round the flag)", "legitimacy boost when attacked")
+    rally_decay: float = _p(
+        0.06, 0.01, 0.2, "assumption", "monthly decay of the rally effect")
+    war_weariness_rate: float = _p(
+        0.006, 0.001, 0.03, "assumption", "monthly growth of war weariness")
+    ceasefire_base: float = _p(
+        0.004, 0.0, 0.03, "Bennett & Stam 1996 (hazard of war ending)", "monthly ceasefire hazard")
+    ceasefire_cost_weight: float = _p(
+        0.02, 0.0, 0.1, "Bennett & Stam 1996; assumption", "extra hazard per unit war weariness")
+    ceasefire_stalemate_weight: float = _p(
+        0.01, 0.0, 0.05, "assumption", "extra hazard per unit of stalemate (balanced power)")
+    collapse_threshold: float = _p(
+        0.35, 0.1, 0.6, "assumption", "share of pre-war capability below which a side collapses")
+    collapse_legitimacy_shock: float = _p(
+        0.3, 0.0, 0.6, "assumption", "legitimacy lost by a side that collapses")
+
+    # -- 6. regime change ---------------------------------------------------------
+    regime_hazard: float = _p(
+        0.03, 0.002, 0.2, "Goldstone et al. 2010 (instability base rates); assumption",
+        "monthly hazard of a fall when the movement equals resilience")
+    regime_hazard_width: float = _p(
+        0.06, 0.02, 0.3, "assumption", "width of the threshold hazard (logistic scale)")
+    resilience_legitimacy: float = _p(
+        0.45, 0.1, 0.8, "Goldstone et al. 2010; assumption", "weight of legitimacy in resilience")
+    resilience_repression: float = _p(
+        0.25, 0.0, 0.5, "assumption", "weight of repression in resilience")
+    resilience_capability: float = _p(
+        0.15, 0.0, 0.5, "assumption", "weight of military capability in resilience")
+    resilience_patron: float = _p(
+        0.2, 0.0, 0.5, "assumption", "weight of superpower patronage in resilience")
+    aligned_probability: float = _p(
+        0.5, 0.1, 0.9, "assumption", "chance that a fallen regime is replaced by an aligned one")
+    coup_hazard: float = _p(
+        0.0008, 0.0, 0.005, "Powell & Thyne 2011 coup base rates; assumption",
+        "monthly hazard of a coup at zero legitimacy (scaled by 1 - legitimacy)")
+    new_exporter_slots: float = _p(
+        2, 0, 6, "assumption", "how many newly aligned regimes can become exporters", integer=True)
+
+    # -- 7. home ------------------------------------------------------------------
+    base_growth: float = _p(
+        0.002, -0.003, 0.006, "WDI regional GDP growth 1970s (~2-4 %/yr)", "monthly growth")
+    domestic_growth_bonus: float = _p(
+        0.003, 0.0, 0.01, "assumption", "extra monthly growth per unit domestic share")
+    trade_growth_bonus: float = _p(
+        0.002, 0.0, 0.01, "assumption", "extra monthly growth per unit diplomacy and trade share")
+    export_spending_drag: float = _p(
+        0.002, 0.0, 0.01, "assumption", "monthly growth lost per unit of export share")
+    economy_noise: float = _p(
+        0.01, 0.0, 0.04, "WDI volatility of oil economies; assumption", "s.d. of monthly economy shocks")
+    economy_recovery: float = _p(
+        0.01, 0.0, 0.05, "assumption", "monthly pull of economy toward trend after shocks")
+    legitimacy_economy_weight: float = _p(
+        0.3, 0.0, 1.0, "assumption", "weight of economic performance in target legitimacy")
+    legitimacy_adjustment: float = _p(
+        0.03, 0.005, 0.2, "assumption", "monthly pull of legitimacy toward its target")
+    hostility_rally: float = _p(
+        0.08, 0.0, 0.3, "seed: disorder attributed to colonial conspiracy; assumption",
+        "legitimacy gained from external hostility (coalition, sanctions)")
+
+    # -- factional doctrine -------------------------------------------------------
+    faction_learning_rate: float = _p(
+        0.08, 0.01, 0.5, "assumption", "monthly speed of shifts in faction influence")
+
+    @classmethod
+    def specs(cls) -> tuple[ParamSpec, ...]:
+        """Every parameter's declaration, in declaration order."""
+        out = []
+        for f in dataclasses.fields(cls):
+            m = f.metadata
+            out.append(
+                ParamSpec(
+                    name=f.name,
+                    default=float(f.default),
+                    low=float(m["low"]),
+                    high=float(m["high"]),
+                    source=str(m["source"]),
+                    description=str(m["description"]),
+                    integer=bool(m["integer"]),
+                )
+            )
+        return tuple(out)
+
+    @classmethod
+    def spec(cls, name: str) -> ParamSpec:
+        """The declaration of one parameter by name."""
+        for s in cls.specs():
+            if s.name == name:
+                return s
+        raise RevexportError(f"unknown parameter '{name}'")
+
+    def with_overrides(self, overrides: Mapping[str, Any], origin: str = "parameters") -> Parameters:
+        """Return a copy with some values replaced, each checked against its range.
+
+        Parameters
+        ----------
+        overrides : mapping of str to number
+            Parameter names and their new values.
+        origin : str
+            Where the overrides came from, used as the prefix of error messages
+            (e.g. ``"scenario.toml: parameters"``).
+
+        Raises
+        ------
+        RevexportError
+            If a name is unknown, a value is not a number, or lies outside its range.
+        """
+        specs = {s.name: s for s in self.specs()}
+        clean: dict[str, float] = {}
+        for name, value in overrides.items():
+            if name not in specs:
+                close = sorted(n for n in specs if n[:6] == name[:6]) or sorted(specs)[:5]
+                raise RevexportError(
+                    f"{origin}.{name}: unknown parameter (did you mean one of {', '.join(close)}?)"
+                )
+            s = specs[name]
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise RevexportError(
+                    f"{origin}.{name}: must be a number in [{s.low:g}, {s.high:g}], got {value!r}"
+                )
+            if not (s.low <= float(value) <= s.high):
+                raise RevexportError(
+                    f"{origin}.{name}: must be in [{s.low:g}, {s.high:g}], got {value!r}"
+                )
+            if s.integer and float(value) != int(value):
+                raise RevexportError(f"{origin}.{name}: must be a whole number, got {value!r}")
+            clean[name] = float(value)
+        return dataclasses.replace(self, **clean)
+
+    def to_dict(self) -> dict[str, float]:
+        """The parameter values by name."""
+        return {f.name: float(getattr(self, f.name)) for f in dataclasses.fields(self)}
