@@ -1,0 +1,213 @@
+"""Command line: ``revexport run | scenarios | doctrines | params``.
+
+Every user error is printed as one line (``error: ...``) with exit status 2;
+no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from revexport.errors import RevexportError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=False,
+    help="Agent-based model of the policy of exporting the Islamic Revolution of 1979.",
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+R = TypeVar("R")
+
+
+def guarded(fn: Callable[..., R]) -> Callable[..., R]:
+    """Turn RevexportError (and interrupts) into one line on stderr and exit code 2."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except RevexportError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err_console.print("interrupted: finished blocks are kept on disk", highlight=False)
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def print_summary(table_df: Any, title: str) -> None:
+    """Print an ensemble summary table (mean, 90 % interval of the mean, 5-95 % range)."""
+    t = Table(title=title, title_justify="left")
+    t.add_column("outcome")
+    t.add_column("mean", justify="right")
+    t.add_column("90% CI of mean", justify="right")
+    t.add_column("5%-95% of replicates", justify="right")
+    t.add_column("n", justify="right")
+    for label, row in table_df.iterrows():
+        t.add_row(str(label), f"{row['mean']:.3g}", f"[{row['mean_lo']:.3g}, {row['mean_hi']:.3g}]",
+                  f"[{row['lo']:.3g}, {row['hi']:.3g}]", str(int(row["n"])))
+    console.print(t)
+
+
+def replicates_progress(total: int, label: str) -> tuple[Progress, Callable[[int], None]]:
+    """A Rich progress bar over replicates, and the callback that advances it."""
+    progress = Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err_console, transient=True, disable=not err_console.is_terminal,
+    )
+    task = progress.add_task(label, total=total)
+    return progress, lambda done: progress.update(task, completed=done)
+
+
+def parse_set(values: list[str] | None) -> dict[str, float]:
+    """``--set name=value`` pairs as a dict (values checked later against their ranges)."""
+    out: dict[str, float] = {}
+    for item in values or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise RevexportError(f"--set: write name=value, got '{item}'")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise RevexportError(f"--set {name}: must be a number, got '{value}'") from None
+    return out
+
+
+@app.command()
+@guarded
+def run(
+    scenario: Annotated[str, typer.Argument(
+        help="built-in scenario name, synthetic:N, or a scenario TOML file")] = "middle-east-1979",
+    doctrine: Annotated[str | None, typer.Option(
+        "--doctrine", "-d", help="doctrine of the exporter (default: the scenario's)")] = None,
+    replicates: Annotated[int, typer.Option("--replicates", "-r", help="stochastic replicates")
+                          ] = 1000,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="random seed")] = 0,
+    out: Annotated[Path, typer.Option("--out", "-o", help="directory for run outputs")
+                   ] = Path("runs"),
+    workers: Annotated[int, typer.Option("--workers", "-w", help="worker processes")] = 1,
+    block_size: Annotated[int, typer.Option(help="replicates per block (fixes the random streams)")
+                          ] = 250,
+    article154: Annotated[bool | None, typer.Option(
+        "--article154/--no-article154", help="run under the Article 154 switch")] = None,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="override a parameter, name=value (repeatable)")] = None,
+    doctrine_file: Annotated[Path | None, typer.Option(
+        help="TOML file with [doctrines.NAME] tables to register")] = None,
+    movement: Annotated[bool, typer.Option(
+        "--movement/--no-movement", help="store movement strength by state")] = True,
+) -> None:
+    """Run an ensemble, print a summary table and write Parquet files and a manifest."""
+    from revexport.doctrines.parametric import load_doctrine_file
+    from revexport.experiments.ensemble import run_ensemble
+    from revexport.scenario.load import load_scenario
+
+    if doctrine_file is not None:
+        load_doctrine_file(str(doctrine_file))
+    sc = load_scenario(scenario)
+    if doctrine is not None:
+        from revexport.doctrines.registry import get_doctrine
+
+        get_doctrine(doctrine)
+    progress, advance = replicates_progress(replicates, "replicates")
+    with progress:
+        result = run_ensemble(sc, doctrine=doctrine, replicates=replicates, seed=seed,
+                              out_dir=out, parameters=parse_set(set_), article154=article154,
+                              block_size=block_size, workers=workers,
+                              record_movement=movement, progress=advance)
+    m = result.manifest
+    print_summary(result.summary(), f"{m['scenario']} | doctrine {m['doctrine']} | "
+                  f"{replicates} replicates | seed {seed} | {m['wall_time_s']:.2f} s")
+    console.print(f"wrote {result.root}", highlight=False)
+
+
+@app.command()
+@guarded
+def scenarios() -> None:
+    """List the built-in scenarios, one line each."""
+    from revexport.scenario.load import builtin_names, load_scenario
+
+    for name in builtin_names():
+        sc = load_scenario(name)
+        console.print(f"{name:<18} {len(sc.states):>5} states  {sc.start}..{sc.end}  "
+                      f"{sc.description}", highlight=False, soft_wrap=True)
+    console.print(f"{'synthetic:N[:SEED]':<18}     N states  synthetic planar world of any size",
+                  highlight=False)
+
+
+@app.command()
+@guarded
+def doctrines() -> None:
+    """List the registered doctrines, one line each."""
+    from revexport.doctrines.registry import doctrine_names, get_doctrine
+
+    for name in doctrine_names():
+        console.print(f"{name:<15} {get_doctrine(name).summary}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+@guarded
+def params(
+    markdown: Annotated[bool, typer.Option(help="print a Markdown table")] = False,
+) -> None:
+    """List every model parameter with its default, range and source."""
+    from revexport.params import Parameters
+
+    if markdown:
+        console.print(parameter_markdown(), highlight=False, soft_wrap=True)
+        return
+    t = Table()
+    for c in ("name", "default", "range", "source"):
+        t.add_column(c)
+    for s in Parameters.specs():
+        t.add_row(s.name, f"{s.default:g}", f"[{s.low:g}, {s.high:g}]", s.source)
+    console.print(t)
+
+
+@app.command()
+@guarded
+def export_scenario(
+    scenario: Annotated[str, typer.Argument(help="built-in scenario name or synthetic:N")],
+    output: Annotated[Path, typer.Argument(help="TOML file to write")],
+) -> None:
+    """Write a scenario as an editable TOML file."""
+    from revexport.scenario.load import load_scenario, scenario_to_toml
+
+    text = scenario_to_toml(load_scenario(scenario))
+    try:
+        output.write_text(text)
+    except OSError as exc:
+        raise RevexportError(f"{output}: cannot write ({exc.strerror})") from None
+    console.print(f"wrote {output}", highlight=False)
+
+
+def parameter_markdown() -> str:
+    """The parameter table in Markdown (used by docs/odd.md)."""
+    from revexport.params import Parameters
+
+    lines = ["| parameter | default | range | meaning | source |", "|---|---|---|---|---|"]
+    for s in Parameters.specs():
+        lines.append(f"| `{s.name}` | {s.default:g} | [{s.low:g}, {s.high:g}] | "
+                     f"{s.description} | {s.source} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Entry point of the ``revexport`` command."""
+    app(prog_name="revexport")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

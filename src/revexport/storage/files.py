@@ -1,0 +1,113 @@
+"""The files of a run.
+
+A run directory holds::
+
+    manifest.json
+    steps/block-00000.parquet       per-step metrics, one row per replicate and step
+    replicates/block-00000.parquet  per-replicate summaries
+    events/block-00000.parquet      regime changes, wars begun/ended, coalition moves
+    movement/block-00000.parquet    movement strength by state (replicate, step, state)
+
+Each block writes its own files as soon as it is done (movement is streamed
+in chunks of steps while the block runs), so an interrupted run keeps every
+finished block, and readers see a table as the union of its block files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from numpy.typing import NDArray
+
+from revexport.errors import RevexportError
+
+TABLES = ("steps", "replicates", "events", "movement")
+
+
+@dataclass(frozen=True)
+class RunFiles:
+    """Paths of one run's files."""
+
+    root: Path
+
+    def block_path(self, table: str, block: int) -> Path:
+        return self.root / table / f"block-{block:05d}.parquet"
+
+    def prepare(self) -> None:
+        """Create the run directory and its table folders, or fail with one line."""
+        try:
+            for t in TABLES:
+                (self.root / t).mkdir(parents=True, exist_ok=True)
+            probe = self.root / ".write-test"
+            probe.write_text("")
+            probe.unlink()
+        except OSError as exc:
+            raise RevexportError(f"{self.root}: output directory is not writable ({exc.strerror})"
+                                 ) from None
+
+    def write_frame(self, table: str, block: int, df: pd.DataFrame) -> None:
+        """Write one block's table (atomically: a temporary file, then a rename)."""
+        path = self.block_path(table, block)
+        tmp = path.with_suffix(".tmp")
+        pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp,
+                       compression="zstd")
+        tmp.replace(path)
+
+
+class MovementStream:
+    """Stream movement by state for one block to Parquet, one row group per chunk.
+
+    Rows are (replicate, step, state, movement) with ``state`` dictionary-encoded.
+    """
+
+    def __init__(self, path: Path, codes: list[str], replicate_offset: int,
+                 step_stride: int = 1) -> None:
+        self.path = path
+        self.tmp = path.with_suffix(".tmp")
+        self.codes = pa.array(codes)
+        self.offset = replicate_offset
+        self.stride = step_stride
+        self.schema = pa.schema([("replicate", pa.int32()), ("step", pa.int16()),
+                                 ("state", pa.dictionary(pa.int32(), pa.string())),
+                                 ("movement", pa.float32())])
+        self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
+
+    def __call__(self, first_step: int, movement: NDArray[np.float32]) -> None:
+        t, r, s = movement.shape
+        steps = np.arange(first_step, first_step + t)
+        keep = steps % self.stride == 0
+        if not keep.any():
+            return
+        movement, steps = movement[keep], steps[keep]
+        t = len(steps)
+        rep = np.broadcast_to((np.arange(r, dtype=np.int32) + self.offset)[:, None, None],
+                              (r, t, s)).ravel()
+        stp = np.broadcast_to(steps.astype(np.int16)[None, :, None], (r, t, s)).ravel()
+        state = np.broadcast_to(np.arange(s, dtype=np.int32)[None, None, :], (r, t, s)).ravel()
+        values = np.ascontiguousarray(movement.transpose(1, 0, 2)).ravel()
+        table = pa.table({
+            "replicate": rep, "step": stp,
+            "state": pa.DictionaryArray.from_arrays(pa.array(state), self.codes),
+            "movement": values,
+        }, schema=self.schema)
+        self.writer.write_table(table)
+
+    def close(self) -> None:
+        self.writer.close()
+        self.tmp.replace(self.path)
+
+
+def read_table(run_dir: Path | str, table: str) -> pd.DataFrame:
+    """Read one table of a stored run (all its blocks, in block order)."""
+    if table not in TABLES:
+        raise RevexportError(f"table must be one of {{{', '.join(TABLES)}}}; got '{table}'")
+    folder = Path(run_dir) / table
+    files = sorted(folder.glob("block-*.parquet"))
+    if not files:
+        raise RevexportError(f"{folder}: no stored blocks")
+    return pd.concat([pq.read_table(f).to_pandas() for f in files], ignore_index=True)
