@@ -92,6 +92,9 @@ class Parameters:
     threat_ideological_weight: float = _p(
         0.6, 0.2, 0.9, "Walt 1996 (revolutions threaten by example more than by arms)",
         "weight of ideological vulnerability, against military power x proximity, in threat")
+    threat_regime_delegitimised: float = _p(
+        0.2, 0.0, 0.5, "Walt 1996 (a revolutionary creed that denies a regime's legitimacy threatens it)",
+        "extra ideological vulnerability of a regime type the message condemns (monarchy)")
     proximity_sea: float = _p(
         0.6, 0.3, 0.9, "COW Direct Contiguity classes (sea <= 400 mi); weight an assumption",
         "proximity of a sea neighbour (land neighbour = 1)")
@@ -110,14 +113,17 @@ class Parameters:
     offensive_power_ratio: float = _p(
         1.3, 1.0, 3.0, "assumption",
         "exporter-to-target power ratio a doctrine needs before it opens a war")
+    patron_deterrence: float = _p(
+        3.0, 1.0, 10.0, "Walt 1987 (superpower backing deters); factor an assumption",
+        "extra factor on that ratio when the target is a superpower's client")
 
     # -- 3. movements -------------------------------------------------------------
     movement_propaganda_growth: float = _p(
         0.05, 0.005, 0.2, "Gurr 1970 (mobilisation from grievance); rate an assumption",
         "monthly growth at full propaganda x affinity x grievance x attractiveness")
     movement_support_growth: float = _p(
-        0.05, 0.005, 0.2, "assumption",
-        "monthly growth at material support far above the target's capacity")
+        0.08, 0.005, 0.2, "assumption",
+        "monthly growth at material support far above the target's capacity, x affinity x grievance")
     support_capacity_scale: float = _p(
         0.05, 0.005, 0.5, "assumption",
         "target capacity = this x the target's monthly security budget (US$ bn)")
@@ -148,7 +154,7 @@ class Parameters:
         0.6, 0.0, 1.0, "assumption (democratic peace literature)",
         "fraction by which democracies repress less")
     coalition_join_threshold: float = _p(
-        0.28, 0.1, 0.7, "Walt 1987 (balancing); threshold an assumption",
+        0.32, 0.1, 0.7, "Walt 1987 (balancing); threshold an assumption",
         "threat above which a state may join the coalition against the exporter")
     coalition_leave_threshold: float = _p(
         0.12, 0.02, 0.5, "assumption", "threat below which a member may leave")
@@ -160,7 +166,7 @@ class Parameters:
         3, 2, 6, "assumption (a coalition is three or more states)",
         "members at which the coalition counts as formed", integer=True)
     sanction_threshold: float = _p(
-        0.4, 0.1, 0.8, "Hufbauer et al. 2007; threshold an assumption",
+        0.5, 0.1, 0.8, "Hufbauer et al. 2007; threshold an assumption",
         "threat above which a state sanctions the exporter")
     sanction_drag: float = _p(
         0.02, 0.002, 0.08, "Hufbauer et al. 2007 (GDP costs of sanctions); assumption",
@@ -176,15 +182,15 @@ class Parameters:
     aid_decay: float = _p(
         0.03, 0.005, 0.2, "assumption", "monthly decay of accumulated aid")
     strike_threshold: float = _p(
-        0.3, 0.1, 0.8, "Walt 1996 (threat and window of opportunity); assumption",
+        0.4, 0.1, 0.8, "Walt 1996 (threat and window of opportunity); assumption",
         "threat above which a neighbour considers a first strike")
     strike_window_threshold: float = _p(
-        0.5, 0.2, 0.9, "Walt 1996; assumption",
+        0.55, 0.2, 0.9, "Walt 1996; assumption",
         "window (attacker's share of effective power, patron-backed) above which it may strike")
     strike_hazard: float = _p(
-        0.12, 0.01, 0.5, "assumption", "monthly hazard of a first strike when both are open")
+        0.15, 0.01, 0.5, "assumption", "monthly hazard of a first strike when both are open")
     strike_patron_weight: float = _p(
-        0.3, 0.0, 1.0, "assumption", "weight of patron backing in the attacker's window")
+        0.15, 0.0, 1.0, "assumption", "weight of patron backing in the attacker's window")
     revolutionary_disruption: float = _p(
         0.5, 0.2, 0.9, "Cordesman & Wagner 1990 (purges and desertion in a revolutionary army)",
         "initial military cohesion of a revolutionary exporter (1 = intact)")
@@ -207,11 +213,19 @@ class Parameters:
     rally_decay: float = _p(
         0.06, 0.01, 0.2, "assumption", "monthly decay of the rally effect")
     war_weariness_rate: float = _p(
-        0.006, 0.001, 0.03, "assumption", "monthly growth of war weariness")
+        0.006, 0.001, 0.03, "assumption", "monthly growth of war weariness (capped at 1)")
+    weariness_recovery: float = _p(
+        0.02, 0.005, 0.1, "assumption", "monthly decay of war weariness in peace")
+    weariness_legitimacy: float = _p(
+        0.3, 0.0, 1.0, "Mueller 1970 (support erodes with casualties); assumption",
+        "legitimacy lost per unit of war weariness")
+    weariness_deterrence: float = _p(
+        2.0, 0.0, 5.0, "assumption",
+        "a war-weary state's first-strike hazard is scaled by max(0, 1 - this x weariness)")
     ceasefire_base: float = _p(
-        0.004, 0.0, 0.03, "Bennett & Stam 1996 (hazard of war ending)", "monthly ceasefire hazard")
+        0.002, 0.0, 0.03, "Bennett & Stam 1996 (hazard of war ending)", "monthly ceasefire hazard")
     ceasefire_cost_weight: float = _p(
-        0.02, 0.0, 0.1, "Bennett & Stam 1996; assumption", "extra hazard per unit war weariness")
+        0.01, 0.0, 0.1, "Bennett & Stam 1996; assumption", "extra hazard per unit war weariness")
     ceasefire_stalemate_weight: float = _p(
         0.01, 0.0, 0.05, "assumption", "extra hazard per unit of stalemate (balanced power)")
     collapse_threshold: float = _p(
@@ -221,10 +235,10 @@ class Parameters:
 
     # -- 6. regime change ---------------------------------------------------------
     regime_hazard: float = _p(
-        0.03, 0.002, 0.2, "Goldstone et al. 2010 (instability base rates); assumption",
+        0.02, 0.002, 0.2, "Goldstone et al. 2010 (instability base rates); assumption",
         "monthly hazard of a fall when the movement equals resilience")
     regime_hazard_width: float = _p(
-        0.06, 0.02, 0.3, "assumption", "width of the threshold hazard (logistic scale)")
+        0.05, 0.02, 0.3, "assumption", "width of the threshold hazard (logistic scale)")
     resilience_legitimacy: float = _p(
         0.45, 0.1, 0.8, "Goldstone et al. 2010; assumption", "weight of legitimacy in resilience")
     resilience_repression: float = _p(
@@ -235,6 +249,9 @@ class Parameters:
         0.2, 0.0, 0.5, "assumption", "weight of superpower patronage in resilience")
     aligned_probability: float = _p(
         0.5, 0.1, 0.9, "assumption", "chance that a fallen regime is replaced by an aligned one")
+    exporter_collapse_legitimacy: float = _p(
+        0.12, 0.05, 0.3, "assumption",
+        "legitimacy at which an exporter's regime falls with hazard regime_hazard")
     coup_hazard: float = _p(
         0.0008, 0.0, 0.005, "Powell & Thyne 2011 coup base rates; assumption",
         "monthly hazard of a coup at zero legitimacy (scaled by 1 - legitimacy)")

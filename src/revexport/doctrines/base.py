@@ -59,6 +59,7 @@ class Observation:
     target_power : (R, S) effective military capability
     regime : (R, S) int64 regime codes
     alignment : (R, S) int64 alignment codes
+    protected : (R, S) bool, client of a superpower present in the scenario
     affinity, grievance : (S,)
     proximity : (R, K, S)
     valid_target : (R, K, S) bool, may be targeted (not itself, not an exporter,
@@ -83,6 +84,7 @@ class Observation:
     target_power: F
     regime: I
     alignment: I
+    protected: B
     affinity: F
     grievance: F
     proximity: F
@@ -197,14 +199,16 @@ def opportunistic_strike(obs: Observation, score: F, power_ratio: float) -> B:
     score : (R, K, S)
         Preference among targets; only targets with positive score qualify.
     power_ratio : float
-        The exporter's power must exceed the target's by this factor.
+        The exporter's power must exceed the target's by this factor, times
+        ``patron_deterrence`` if the target is a superpower's client.
     """
     r, k = obs.shape
+    ratio = power_ratio * np.where(obs.protected, obs.params.patron_deterrence, 1.0)
     ok = (
         obs.valid_target
         & (obs.proximity >= 1.0)
         & ~obs.at_war
-        & (obs.power[..., None] > power_ratio * obs.target_power[:, None, :])
+        & (obs.power[..., None] > (ratio * obs.target_power)[:, None, :])
         & (score > 0)
         & obs.active[..., None]
     )

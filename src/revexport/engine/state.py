@@ -177,7 +177,8 @@ class World:
     war_months : (R, E, S) int64
     war_initiator : (R, E, S) int64, STARTED_BY_STATE or STARTED_BY_EXPORTER (0 = none)
     war_cap0_state, war_cap0_exporter : (R, E, S) capabilities when the war began
-    rally, weariness : (R, E)
+    rally : (R, E) the exporter's rally effect
+    weariness : (R, S) war weariness of every state (exporters included), in [0, 1]
     attacked : (R, E) bool, a war was started against the exporter this step
     successes : (R, E) aligned regimes abroad credited to the exporter
     shares : (R, E, 6) last allocation of means (see MEANS)
@@ -308,7 +309,7 @@ def initial_world(static: Static, params: Parameters, n_replicates: int) -> Worl
         war_cap0_state=zeros_es.copy(),
         war_cap0_exporter=zeros_es.copy(),
         rally=np.zeros((r, e)),
-        weariness=np.zeros((r, e)),
+        weariness=np.zeros((r, s)),
         attacked=np.zeros((r, e), dtype=bool),
         successes=np.zeros((r, e)),
         shares=np.zeros((r, e, len(MEANS))),

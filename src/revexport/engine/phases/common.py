@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from revexport.engine.context import StepContext
-from revexport.engine.state import ALIGNED, F, B, World
+from revexport.engine.state import ALIGNED, MONARCHY, B, F, World
 
 
 def power(world: World) -> F:
@@ -27,14 +27,18 @@ def threat(world: World, ctx: StepContext) -> F:
     """(R, E, S) threat each state feels from each exporter (Walt's balance of threat).
 
     ``intent x (w x ideological vulnerability + (1 - w) x proximity x power share)``,
-    with vulnerability = affinity x (grievance + 2 x movement) + 0.2, capped at 1,
-    and power share = exporter power / (exporter power + state power).
+    with vulnerability = 0.2 + affinity x (grievance + 2 x movement), plus
+    ``threat_regime_delegitimised`` for a monarchy (the regime type the message
+    condemns by name), capped at 1; power share = exporter power / (exporter
+    power + state power).
     """
     p = ctx.params
     pw = power(world)
     exp_power = world.slot_values(pw)[:, :, None]
     share = exp_power / np.maximum(exp_power + pw[:, None, :], 1e-12)
-    vuln = np.minimum(1.0, 0.2 + ctx.static.affinity * (ctx.static.grievance + 2.0 * world.movement))
+    condemned = p.threat_regime_delegitimised * (world.regime == MONARCHY)
+    vuln = np.minimum(1.0, 0.2 + condemned + ctx.static.affinity * (
+        ctx.static.grievance + 2.0 * world.movement))
     w = p.threat_ideological_weight
     t = world.intent * (w * vuln[:, None, :] + (1.0 - w) * world.proximity * share)
     return np.where((world.slot_state >= 0)[..., None], t, 0.0)

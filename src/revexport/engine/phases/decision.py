@@ -48,7 +48,7 @@ def observe(world: World, ctx: StepContext, group: DoctrineGroup) -> Observation
         power=own(pw),
         cohesion=own(world.cohesion),
         at_war=world.war[:, slots],
-        weariness=world.weariness[:, slots],
+        weariness=own(world.weariness),
         attacked=world.attacked[:, slots],
         successes=world.successes[:, slots],
         threat_felt=np.broadcast_to(coalition_share[:, None], (r, k)),
@@ -58,11 +58,18 @@ def observe(world: World, ctx: StepContext, group: DoctrineGroup) -> Observation
         target_power=pw,
         regime=world.regime,
         alignment=world.alignment,
+        protected=protected_clients(world, ctx),
         affinity=ctx.static.affinity,
         grievance=ctx.static.grievance,
         proximity=world.proximity[:, slots],
         valid_target=valid,
     )
+
+
+def protected_clients(world: World, ctx: StepContext) -> np.ndarray:
+    """(R, S) clients of a superpower that the scenario holds."""
+    sp_blocs = ctx.static.superpower[ctx.static.superpower >= 0]
+    return np.isin(world.alignment, sp_blocs)
 
 
 def _checked(alloc: Allocation, obs: Observation, name: str) -> Allocation:

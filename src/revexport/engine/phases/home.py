@@ -54,10 +54,10 @@ def update(world: World, ctx: StepContext) -> None:
     performance = np.clip(world.economy / trend - 1.0, -0.5, 0.5)
     target = st.legitimacy0 + p.legitimacy_economy_weight * performance
     hostility = np.minimum(1.0, world.coalition.mean(axis=1) * 3.0 + sanctioned + 0.25 * n_sp)
-    exp_bonus = world.rally + p.hostility_rally * hostility[:, None] - world.weariness
+    exp_bonus = world.rally + p.hostility_rally * hostility[:, None]
     bonus = np.zeros(world.economy.shape)
     np.add.at(bonus, (r, s), exp_bonus[r, e])
-    target = np.clip(target + bonus, 0.0, 1.0)
+    target = np.clip(target + bonus - p.weariness_legitimacy * world.weariness, 0.0, 1.0)
     world.legitimacy = np.clip(
         world.legitimacy + p.legitimacy_adjustment * (target - world.legitimacy), 0.0, 1.0
     )

@@ -51,7 +51,7 @@ def grow(world: World, ctx: StepContext) -> None:
     receptive = st.affinity * st.grievance
     growth = (
         p.movement_propaganda_growth * propaganda * receptive
-        + p.movement_support_growth * armed * st.grievance
+        + p.movement_support_growth * armed * receptive
         + p.contagion_weight * p.movement_propaganda_growth * aligned_nb * st.affinity
         + p.movement_endogenous_growth * receptive
     )

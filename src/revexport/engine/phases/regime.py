@@ -44,8 +44,8 @@ def change(world: World, ctx: StepContext) -> None:
     to_military = (falls & ~aligned) | coup
 
     exporter_states = world.exporter_mask()
-    exp_hazard = np.minimum(1.0, p.regime_hazard * np.exp((0.15 - world.legitimacy) /
-                                                            p.regime_hazard_width))
+    exp_hazard = np.minimum(1.0, p.regime_hazard * np.exp(
+        (p.exporter_collapse_legitimacy - world.legitimacy) / p.regime_hazard_width))
     exporter_falls = exporter_states & bernoulli(ctx, exp_hazard)
     to_military |= exporter_falls
 
@@ -127,5 +127,4 @@ def _new_exporters(world: World, ctx: StepContext, aligned: np.ndarray) -> None:
     world.slot_state[r_ev, slot] = s_ev
     world.proximity[r_ev, slot] = proximity_rows(ctx.static, s_ev, ctx.params)
     world.intent[r_ev, slot] = 0.0
-    world.weariness[r_ev, slot] = 0.0
     world.rally[r_ev, slot] = 0.0

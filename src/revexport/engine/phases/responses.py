@@ -116,7 +116,8 @@ def _start_wars(world: World, ctx: StepContext, ok: np.ndarray, t: F) -> None:
         & (t > p.strike_threshold)
         & (window > p.strike_window_threshold)
     )
-    hazard = p.strike_hazard * world.proximity**2
+    weary = np.maximum(0.0, 1.0 - p.weariness_deterrence * world.weariness)
+    hazard = p.strike_hazard * world.proximity**2 * weary[:, None, :]
     strikes = candidate & bernoulli(ctx, hazard)
     # A state opens at most one war a month: keep its strike on the most threatening exporter.
     if strikes.shape[1] > 1:

@@ -34,6 +34,7 @@ def fight(world: World, ctx: StepContext) -> None:
     world.rally = world.rally * (1.0 - p.rally_decay) + p.rally_effect * world.attacked
     war = world.war
     if not war.any():
+        world.weariness = world.weariness * (1.0 - p.weariness_recovery)
         return
     wf = war.astype(np.float64)
     pw = power(world)
@@ -58,7 +59,8 @@ def fight(world: World, ctx: StepContext) -> None:
     world.war_cost = world.war_cost + p.war_economic_cost * gdp / 12.0 * exp_at_war
 
     world.war_months = world.war_months + war
-    world.weariness = world.weariness + p.war_weariness_rate * exp_at_war
+    at_war_any = at_war_state | _state_mask(world, exp_at_war)
+    world.weariness = np.minimum(1.0, world.weariness + p.war_weariness_rate * at_war_any)
 
     # Collapse: capability far below its pre-war level.
     cap_now_state = world.capability[:, None, :] * world.cohesion[:, None, :]
@@ -69,11 +71,11 @@ def fight(world: World, ctx: StepContext) -> None:
 
     # Ceasefire: weariness (both sides) and stalemate after the first year.
     months = world.war_months
-    state_weariness = p.war_weariness_rate * months
     stalemate = (1.0 - np.abs(share_exp - share_st)) * (months > 12)
+    both_weary = world.slot_values(world.weariness)[:, :, None] + world.weariness[:, None, :]
     hazard = (
         p.ceasefire_base
-        + p.ceasefire_cost_weight * 0.5 * (world.weariness[:, :, None] + state_weariness)
+        + p.ceasefire_cost_weight * 0.5 * both_weary
         + p.ceasefire_stalemate_weight * stalemate
     )
     ceasefire = war & ~state_down & ~exp_down & bernoulli(ctx, np.minimum(hazard, 1.0))
@@ -89,7 +91,14 @@ def fight(world: World, ctx: StepContext) -> None:
     _add_slots(world, "legitimacy", -p.collapse_legitimacy_shock * lost_exp)
 
     world.war = war & ~(state_down | exp_down | ceasefire)
-    world.weariness = np.where(world.war.any(axis=2), world.weariness, world.weariness * 0.9)
+
+
+def _state_mask(world: World, slot_flags: np.ndarray) -> np.ndarray:
+    """(R, S) True at the states of the active slots flagged in an (R, E) array."""
+    out = np.zeros(world.economy.shape, dtype=bool)
+    r, e = np.nonzero((world.slot_state >= 0) & slot_flags)
+    out[r, world.slot_state[r, e]] = True
+    return out
 
 
 def _scale_slots(world: World, name: str, factor: np.ndarray) -> None:
