@@ -9,9 +9,9 @@ Run doctrines side by side, thousands of stochastic replicates at a time::
 
 __version__ = "0.1.0"
 
-from revexport.errors import RevexportError  # noqa: E402
-from revexport.experiments.ensemble import Run, run_ensemble  # noqa: E402
-from revexport.params import Parameters  # noqa: E402
-from revexport.scenario import load_scenario  # noqa: E402
+from revexport.errors import RevexportError
+from revexport.experiments.ensemble import Run, run_ensemble
+from revexport.params import Parameters
+from revexport.scenario import load_scenario
 
 __all__ = ["Parameters", "RevexportError", "Run", "load_scenario", "run_ensemble"]

@@ -292,7 +292,7 @@ class Parameters:
             out.append(
                 ParamSpec(
                     name=f.name,
-                    default=float(f.default),
+                    default=float(f.default),  # type: ignore[arg-type]
                     low=float(m["low"]),
                     high=float(m["high"]),
                     source=str(m["source"]),

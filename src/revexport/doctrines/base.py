@@ -155,7 +155,8 @@ def normalise_targets(score: F, valid: B) -> F:
     """Scores -> weights summing to 1 over valid targets (0 where none is valid)."""
     w = np.where(valid, np.maximum(score, 0.0), 0.0)
     total = w.sum(axis=-1, keepdims=True)
-    return np.divide(w, total, out=np.zeros_like(w), where=total > 0)
+    out: F = np.divide(w, total, out=np.zeros_like(w), where=total > 0)
+    return out
 
 
 def receptiveness(obs: Observation) -> F:

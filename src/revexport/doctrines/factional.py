@@ -25,7 +25,7 @@ from revexport.doctrines.militant import Militant
 from revexport.doctrines.nationalist import Nationalist
 from revexport.doctrines.pragmatic import Pragmatic
 from revexport.doctrines.registry import register
-from revexport.engine.state import DOMESTIC, DIPLOMACY
+from revexport.engine.state import DIPLOMACY, DOMESTIC
 
 FACTIONS: tuple[str, ...] = ("nationalist", "militant", "pragmatic", "gradualist")
 NAT, MIL, PRA, GRA = range(4)

@@ -34,7 +34,7 @@ from revexport.doctrines.base import (
     regime_hostility,
     with_defence,
 )
-from revexport.doctrines.registry import doctrine_names, register_factory
+from revexport.doctrines.registry import register_factory
 from revexport.engine.state import MEANS
 from revexport.errors import RevexportError
 
@@ -49,7 +49,7 @@ class ParametricSpec(BaseModel):
 
     summary: str = "user doctrine from a TOML table"
     shares: dict[Mean, float] = Field(min_length=1)
-    targeting: dict[Attribute, float] = Field(default_factory=lambda: {"affinity": 1.0})
+    targeting: dict[Attribute, float] = Field(default_factory=lambda: {"affinity": 1.0})  # type: ignore[arg-type]
     strike_power_ratio: float = Field(default=0.0, ge=0.0, le=10.0)
     strike_min_movement: float = Field(default=0.3, ge=0.0, le=1.0)
 
@@ -60,9 +60,9 @@ class ParametricSpec(BaseModel):
                 raise ValueError(f"shares.{k} must be in [0, 1], got {v}")
         if sum(self.shares.values()) <= 0:
             raise ValueError("shares must not all be 0")
-        for k, v in self.targeting.items():
-            if not 0.0 <= v <= 5.0:
-                raise ValueError(f"targeting.{k} must be in [0, 5], got {v}")
+        for attr, power in self.targeting.items():
+            if not 0.0 <= power <= 5.0:
+                raise ValueError(f"targeting.{attr} must be in [0, 5], got {power}")
         return self
 
 
@@ -121,11 +121,10 @@ def register_from_toml(tables: Any, origin: str) -> list[str]:
     """
     if not isinstance(tables, Mapping):
         raise RevexportError(f"{origin}: must be a table of doctrines, got {type(tables).__name__}")
-    builtin = set(doctrine_names())
     names = []
     for name, table in tables.items():
         where = f"{origin}.{name}"
-        if name in builtin and name in _BUILTIN_NAMES:
+        if name in _BUILTIN_NAMES:
             raise RevexportError(f"{where}: '{name}' is a built-in doctrine; choose another name")
         if not isinstance(table, Mapping):
             raise RevexportError(f"{where}: must be a table")

@@ -36,10 +36,10 @@ MAIN_OUTCOMES: dict[str, str] = {
 def events_frame(arrays: dict[str, NDArray[np.int64]], static: Static,
                  replicate_offset: int) -> pd.DataFrame:
     """The event table with readable columns."""
-    codes = np.array(static.codes + [""], dtype=object)
+    codes = np.array([*static.codes, ""], dtype=object)
     df = pd.DataFrame(arrays)
     df["replicate"] += replicate_offset
-    df["kind"] = pd.Categorical.from_codes(df["kind"].to_numpy(), categories=list(EVENT_KINDS))
+    df["kind"] = pd.Categorical.from_codes(df["kind"].to_numpy(), categories=pd.Index(EVENT_KINDS))
     df["state"] = codes[df["state"].to_numpy()]
     is_war = df["kind"].isin(["war_start", "war_end"]).to_numpy()
     other = df["other"].to_numpy()

@@ -110,4 +110,5 @@ def read_table(run_dir: Path | str, table: str) -> pd.DataFrame:
     files = sorted(folder.glob("block-*.parquet"))
     if not files:
         raise RevexportError(f"{folder}: no stored blocks")
-    return pd.concat([pq.read_table(f).to_pandas() for f in files], ignore_index=True)
+    frames: list[pd.DataFrame] = [pq.read_table(f).to_pandas() for f in files]
+    return pd.concat(frames, ignore_index=True)

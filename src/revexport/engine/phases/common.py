@@ -16,11 +16,8 @@ def power(world: World) -> F:
 def eligible(world: World, ctx: StepContext) -> B:
     """(R, S) states that movements, coalitions and strikes concern: not exporters,
     not superpowers, not aligned regimes."""
-    return (
-        ~world.exporter_mask()
-        & (ctx.static.superpower < 0)
-        & (world.regime != ALIGNED)
-    )
+    ok: B = ~world.exporter_mask() & (ctx.static.superpower < 0) & (world.regime != ALIGNED)
+    return ok
 
 
 def threat(world: World, ctx: StepContext) -> F:

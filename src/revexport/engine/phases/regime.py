@@ -85,14 +85,16 @@ def regime_hazard(world: World, ctx: StepContext) -> np.ndarray:
         + p.resilience_capability * capability
         + p.resilience_patron * patron
     )
-    return np.minimum(1.0, p.regime_hazard * np.exp((world.movement - resilience) /
-                                                    p.regime_hazard_width))
+    hazard: np.ndarray = np.minimum(
+        1.0, p.regime_hazard * np.exp((world.movement - resilience) / p.regime_hazard_width))
+    return hazard
 
 
 def _slot_mask(world: World, state_mask: np.ndarray) -> np.ndarray:
     """(R, E) slots whose state is flagged in an (R, S) mask."""
     idx = np.maximum(world.slot_state, 0)
-    return (world.slot_state >= 0) & np.take_along_axis(state_mask, idx, axis=1)
+    mask: np.ndarray = (world.slot_state >= 0) & np.take_along_axis(state_mask, idx, axis=1)
+    return mask
 
 
 def _credit(world: World, aligned: np.ndarray) -> None:

@@ -48,18 +48,18 @@ def fight(world: World, ctx: StepContext) -> None:
     loss_state = (p.war_attrition * share_exp * wf).sum(axis=1)
     world.capability = world.capability * (1.0 - np.minimum(loss_state, 0.9))
     loss_exp = (p.war_attrition * share_st * wf).sum(axis=2)
-    _scale_slots(world, "capability", 1.0 - np.minimum(loss_exp, 0.9))
+    _scale_slots(world, "capability", np.asarray(1.0 - np.minimum(loss_exp, 0.9)))
 
     # Economic cost.
     at_war_state = war.any(axis=1)
     world.economy = world.economy * (1.0 - p.war_economic_cost * at_war_state)
     exp_at_war = war.any(axis=2)
-    _scale_slots(world, "economy", 1.0 - p.war_economic_cost * exp_at_war)
+    _scale_slots(world, "economy", np.asarray(1.0 - p.war_economic_cost * exp_at_war))
     gdp = world.slot_values(ctx.static.gdp0 * world.economy)
     world.war_cost = world.war_cost + p.war_economic_cost * gdp / 12.0 * exp_at_war
 
     world.war_months = world.war_months + war
-    at_war_any = at_war_state | _state_mask(world, exp_at_war)
+    at_war_any = at_war_state | _state_mask(world, np.asarray(exp_at_war))
     world.weariness = np.minimum(1.0, world.weariness + p.war_weariness_rate * at_war_any)
 
     # Collapse: capability far below its pre-war level.
@@ -88,7 +88,7 @@ def fight(world: World, ctx: StepContext) -> None:
     world.legitimacy = np.clip(world.legitimacy - p.collapse_legitimacy_shock * lost_state, 0, 1)
     world.movement = np.clip(world.movement + 0.2 * lost_state, 0.0, 1.0)
     lost_exp = exp_down.any(axis=2)
-    _add_slots(world, "legitimacy", -p.collapse_legitimacy_shock * lost_exp)
+    _add_slots(world, "legitimacy", np.asarray(-p.collapse_legitimacy_shock * lost_exp))
 
     world.war = war & ~(state_down | exp_down | ceasefire)
 
