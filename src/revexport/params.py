@@ -179,6 +179,12 @@ class Parameters:
         "monthly economy loss from one superpower's sanctions")
     superpower_aid_rate: float = _p(
         0.03, 0.0, 0.1, "assumption", "monthly aid to a threatened client, per unit threat")
+    presence_threshold: float = _p(
+        0.45, 0.2, 0.9, "assumption (naval deployments follow threats to clients, e.g. tanker escorts)",
+        "highest threat to a superpower's clients at which it deploys forces to the region")
+    presence_strength: float = _p(
+        0.05, 0.0, 0.2, "assumption",
+        "share of a deployed superpower's capability that defends each client at war with an exporter")
     aid_decay: float = _p(
         0.03, 0.005, 0.2, "assumption", "monthly decay of accumulated aid")
     strike_threshold: float = _p(

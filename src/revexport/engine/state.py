@@ -170,6 +170,7 @@ class World:
     coalition : (R, S) bool, member of the coalition against the exporters
     sanctioning : (R, S) bool, sanctions the exporters
     superpower_sanction : (R, 2) bool, West / East sanctions the exporters
+    presence : (R, 2) bool, West / East has forces deployed in the region
     slot_state : (R, E) int64 state index of each exporter slot, -1 if empty
     intent : (R, E, S) each state's estimate of each exporter's hostile intent
     proximity : (R, E, S) proximity of each state to each exporter
@@ -207,6 +208,7 @@ class World:
     coalition: B
     sanctioning: B
     superpower_sanction: B
+    presence: B
     slot_state: I
     intent: F
     proximity: F
@@ -300,6 +302,7 @@ def initial_world(static: Static, params: Parameters, n_replicates: int) -> Worl
         coalition=np.zeros((r, s), dtype=bool),
         sanctioning=np.zeros((r, s), dtype=bool),
         superpower_sanction=np.zeros((r, 2), dtype=bool),
+        presence=np.zeros((r, 2), dtype=bool),
         slot_state=slot_state,
         intent=zeros_es.copy(),
         proximity=proximity,

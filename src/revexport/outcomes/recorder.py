@@ -39,6 +39,7 @@ STEP_METRICS: dict[str, str] = {
     "faction_militant": "influence of the militant faction",
     "faction_pragmatic": "influence of the pragmatic faction",
     "faction_gradualist": "influence of the gradualist faction",
+    "superpower_presence": "superpowers with forces deployed in the region",
 }
 
 #: Event kinds. Columns: ``state`` is the state concerned; ``other`` the previous regime
@@ -128,6 +129,7 @@ class BlockRecorder:
         col[:, 9] = world.legitimacy[:, e0]
         col[:, 10] = power(world)[:, e0]
         col[:, 11] = (world.slot_state >= 0).sum(axis=1)
+        col[:, 16] = world.presence.sum(axis=1)
         weights = _faction_weights(world, ctx)
         if weights is not None:
             col[:, 12:16] = weights

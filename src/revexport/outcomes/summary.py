@@ -90,6 +90,7 @@ def replicate_summary(
         m["coalition_monarchies"], coalition_min_members)
     out["sanctions_mean"] = m["sanctions"].mean(axis=1)
     out["sanctions_max"] = m["sanctions"].max(axis=1)
+    out["presence_months"] = m["superpower_presence"].sum(axis=1)
     out["exporter_economy_final"] = m["exporter_economy"][:, -1]
     out["exporter_legitimacy_final"] = m["exporter_legitimacy"][:, -1]
     out["export_spend"] = final_costs[:, 0]

@@ -41,6 +41,22 @@ def threat(world: World, ctx: StepContext) -> F:
     return np.where((world.slot_state >= 0)[..., None], t, 0.0)
 
 
+def presence_support(world: World, ctx: StepContext) -> F:
+    """(R, S) capability a deployed superpower adds to the defence of each of its clients.
+
+    ``presence_strength`` x the superpower's capability, for clients of a
+    superpower whose forces are deployed; 0 elsewhere.
+    """
+    st = ctx.static
+    out = np.zeros(world.economy.shape)
+    for bloc in (0, 1):
+        rows = np.flatnonzero(st.superpower == bloc)
+        if rows.size:
+            might = ctx.params.presence_strength * world.capability[:, rows[0]]
+            out += ((world.alignment == bloc) & world.presence[:, bloc, None]) * might[:, None]
+    return out
+
+
 def monthly_budget(world: World, ctx: StepContext) -> F:
     """(R, E) exporter's monthly external budget, US$ bn."""
     gdp = ctx.static.gdp0 * world.economy

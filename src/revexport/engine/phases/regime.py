@@ -1,7 +1,7 @@
 """Phase 6 -- regime change: a threshold hazard, not a certainty.
 
 Resilience = weighted legitimacy, repression, military capability (saturating)
-and patronage (superpower client, aid). A regime falls with monthly hazard
+and patronage (superpower client, aid, the patron's forces deployed). A regime falls with monthly hazard
 ``regime_hazard x exp((movement - resilience) / width)`` (capped at 1): small
 while the movement is well below resilience, near certain far above it. A
 fallen regime is aligned with probability ``aligned_probability``, otherwise
@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from revexport.engine.context import StepContext
-from revexport.engine.phases.common import bernoulli, eligible, power
+from revexport.engine.phases.common import bernoulli, eligible, power, presence_support
 from revexport.engine.phases.war import REGIME_FELL
 from revexport.engine.state import (
     ALIGNED,
@@ -78,7 +78,7 @@ def regime_hazard(world: World, ctx: StepContext) -> np.ndarray:
     p = ctx.params
     capability = 1.0 - np.exp(-power(world) / 0.5)
     patron = np.minimum(1.0, 0.5 * (world.alignment != NONALIGNED) + world.aid /
-                        np.maximum(ctx.static.capability0, 1e-9))
+                        np.maximum(ctx.static.capability0, 1e-9) + (presence_support(world, ctx) > 0))
     resilience = (
         p.resilience_legitimacy * world.legitimacy
         + p.resilience_repression * world.repression

@@ -12,6 +12,12 @@
 * Superpower aid: clients receive aid in proportion to their threat (and
   states at war with an exporter from both superpowers), raising their
   capability and resilience; aid decays.
+* Superpower presence: when the threat to any of its clients passes
+  ``presence_threshold`` a superpower deploys forces (until it falls below half
+  of it). Deployed forces defend, they do not embolden: they count in a
+  client's power only in a war an exporter fights against it
+  (:func:`~revexport.engine.phases.common.presence_support`) and in its
+  regime's resilience.
 * First strike (Walt 1996): a state strikes an exporter only when its threat
   is high *and* a window of opportunity is open -- its share of the pair's
   effective power (the exporter weakened) plus patron backing; the hazard
@@ -100,6 +106,12 @@ def _aid(world: World, ctx: StepContext, ok: np.ndarray, t_max: F) -> None:
     need = np.maximum(t_max, at_war.astype(np.float64))
     gain = p.superpower_aid_rate * need * backed * st.capability0
     world.aid = np.where(ok, world.aid * (1.0 - p.aid_decay) + gain, 0.0)
+    for bloc in (0, 1):
+        if not (st.superpower == bloc).any():
+            continue
+        worst = np.where(ok & (world.alignment == bloc), t_max, 0.0).max(axis=1)
+        world.presence[:, bloc] = (worst > p.presence_threshold) | (
+            world.presence[:, bloc] & (worst > 0.5 * p.presence_threshold))
 
 
 def _start_wars(world: World, ctx: StepContext, ok: np.ndarray, t: F) -> None:

@@ -4,7 +4,8 @@ For each war under way (exporter e, state s):
 
 * attrition, Lanchester-style: each side loses ``war_attrition x`` the
   opponent's share of the pair's effective power; an exporter's power is
-  split over its fronts;
+  split over its fronts; a client's power includes the forces its deployed
+  patron lends to its defence;
 * economic cost to both sides;
 * the exporter's rally effect (when attacked) fades while war weariness grows;
 * ceasefire with a monthly hazard that grows with weariness and with
@@ -20,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from revexport.engine.context import StepContext
-from revexport.engine.phases.common import bernoulli, power
+from revexport.engine.phases.common import bernoulli, power, presence_support
 from revexport.engine.state import World
 
 CEASEFIRE, STATE_COLLAPSED, EXPORTER_COLLAPSED, REGIME_FELL = 1, 2, 3, 4
@@ -40,7 +41,7 @@ def fight(world: World, ctx: StepContext) -> None:
     pw = power(world)
     n_fronts = np.maximum(wf.sum(axis=2), 1.0)
     exp_pw = (world.slot_values(pw) / n_fronts)[:, :, None]
-    st_pw = pw[:, None, :]
+    st_pw = (pw + presence_support(world, ctx))[:, None, :]
     total = np.maximum(exp_pw + st_pw, 1e-12)
     share_exp, share_st = exp_pw / total, st_pw / total
 
