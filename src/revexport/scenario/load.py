@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from revexport.errors import RevexportError
 from revexport.params import Parameters
@@ -40,6 +40,9 @@ def _message(err: Mapping[str, Any]) -> str:
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected')}, got {given!r}"
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+        bounds = _bounds(tuple(err["loc"]))
+        if bounds:
+            return f"must be in {bounds}, got {given!r}"
         return f"{err['msg'].lower()}, got {given!r}"
     if kind == "string_pattern_mismatch":
         return f"must match {ctx.get('pattern')}, got {given!r}"
@@ -48,6 +51,31 @@ def _message(err: Mapping[str, Any]) -> str:
         return f"{err['msg'].lower()}, got {given!r}"
     msg = str(err["msg"])
     return msg.removeprefix("Value error, ")
+
+
+def _bounds(loc: tuple[int | str, ...]) -> str:
+    """The declared interval of a numeric field, e.g. ``[0, 1]`` or ``(0, inf)``."""
+    from annotated_types import Ge, Gt, Le, Lt
+
+    from revexport.scenario.schema import StateSpec
+
+    model: type[BaseModel] = Scenario
+    if len(loc) == 3 and loc[0] == "states":
+        model = StateSpec
+    name = loc[-1]
+    if not isinstance(name, str) or name not in model.model_fields:
+        return ""
+    lo, hi, lo_open, hi_open = "-inf", "inf", True, True
+    for m in model.model_fields[name].metadata:
+        if isinstance(m, Ge):
+            lo, lo_open = f"{m.ge:g}", False
+        elif isinstance(m, Gt):
+            lo, lo_open = f"{m.gt:g}", True
+        elif isinstance(m, Le):
+            hi, hi_open = f"{m.le:g}", False
+        elif isinstance(m, Lt):
+            hi, hi_open = f"{m.lt:g}", True
+    return f"{'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}"
 
 
 def validate_scenario(data: Mapping[str, Any], origin: str) -> Scenario:
