@@ -71,7 +71,7 @@ BLOCKS: dict[str, tuple[str, Callable[[], str]]] = {
 
 
 def _pattern(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(<!-- {name}:start -->\n)(.*?)(\n<!-- {name}:end -->)", re.DOTALL)
+    return re.compile(rf"<!-- {name}:start -->\n?(.*?)\n?<!-- {name}:end -->", re.DOTALL)
 
 
 def read_block(text: str, name: str) -> str:
@@ -79,13 +79,14 @@ def read_block(text: str, name: str) -> str:
     m = _pattern(name).search(text)
     if m is None:
         raise ValueError(f"markers <!-- {name}:start --> / <!-- {name}:end --> not found")
-    return m.group(2)
+    return m.group(1)
 
 
 def replace_block(text: str, name: str, content: str) -> str:
     """``text`` with the content between a block's markers replaced by ``content``."""
     read_block(text, name)
-    return _pattern(name).sub(lambda m: m.group(1) + content + m.group(3), text, count=1)
+    block = f"<!-- {name}:start -->\n{content}\n<!-- {name}:end -->"
+    return _pattern(name).sub(lambda _m: block, text, count=1)
 
 
 def main(argv: list[str] | None = None) -> int:
