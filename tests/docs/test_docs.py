@@ -1,0 +1,145 @@
+"""The documentation cannot drift from the code.
+
+* the parameter table in ``docs/odd.md`` and the state table in ``docs/data.md``
+  are exactly what ``docs/update_params.py`` generates from ``params.py`` and the
+  built-in scenario (rerun that script when they fail);
+* the Python example in ``docs/doctrines.md`` runs, and the TOML doctrines in
+  ``docs/examples/my_doctrines.toml`` load and run a 20-replicate ensemble;
+* the ODD names every phase in ``engine/step.py`` order and every built-in
+  doctrine; ``docs/data.md`` names every column of the shipped data files.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+from importlib import resources
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import revexport as rx
+from revexport.cli import parameter_markdown
+from revexport.doctrines import registry
+from revexport.doctrines.parametric import load_doctrine_file
+from revexport.doctrines.registry import get_doctrine
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+@pytest.fixture(autouse=True)
+def _private_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Doctrines registered by the examples stay inside the test that registers them."""
+    registry.doctrine_names()  # the built-ins first
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+
+
+def _update_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("update_params", DOCS / "update_params.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _text(name: str) -> str:
+    return (DOCS / name).read_text(encoding="utf-8")
+
+
+def test_parameter_table_in_odd_matches_params() -> None:
+    block = _update_script().read_block(_text("odd.md"), "params")
+    assert block == parameter_markdown(), (
+        "docs/odd.md parameter table is out of date: run `python docs/update_params.py`"
+    )
+
+
+def test_state_table_in_data_matches_builtin_scenario() -> None:
+    update = _update_script()
+    block = update.read_block(_text("data.md"), "states")
+    assert block == update.states_table(), (
+        "docs/data.md state table is out of date: run `python docs/update_params.py`"
+    )
+
+
+def test_update_script_replaces_only_the_block() -> None:
+    update = _update_script()
+    text = "before\n<!-- params:start -->\nold\n<!-- params:end -->\nafter\n"
+    assert update.replace_block(text, "params", "new") == (
+        "before\n<!-- params:start -->\nnew\n<!-- params:end -->\nafter\n"
+    )
+    with pytest.raises(ValueError):
+        update.read_block("no markers", "params")
+
+
+def _example_code() -> str:
+    """The fenced Python block that follows ``<!-- example: python -->`` in doctrines.md."""
+    m = re.search(r"<!-- example: python -->\s*```python\n(.*?)```", _text("doctrines.md"), re.DOTALL)
+    assert m is not None, "docs/doctrines.md: the marked Python example is missing"
+    return m.group(1)
+
+
+def test_python_doctrine_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {"__name__": "doctrines_md_example"}
+    exec(compile(_example_code(), "docs/doctrines.md", "exec"), namespace)
+    run = namespace["run"]
+    assert isinstance(run, rx.Run)
+    assert len(run.replicates) == 20
+    assert run.manifest["doctrine"] == "cautious-outreach"
+    assert get_doctrine("cautious-outreach").summary
+
+
+def test_python_doctrine_example_passes_conformance(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    conformance = pytest.importorskip("revexport.doctrines.conformance")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {"__name__": "doctrines_md_example"}
+    exec(compile(_example_code(), "docs/doctrines.md", "exec"), namespace)
+    conformance.check_doctrine(get_doctrine("cautious-outreach"))
+
+
+def test_example_toml_doctrines_load_and_run(tmp_path: Path) -> None:
+    names = load_doctrine_file(str(DOCS / "examples" / "my_doctrines.toml"))
+    assert names, "docs/examples/my_doctrines.toml declares no doctrine"
+    doc = _text("doctrines.md")
+    for name in names:
+        assert f"-d {name}" in doc or f"doctrine={name!r}" in doc or f'doctrine="{name}"' in doc
+        run = rx.run_ensemble("middle-east-1979", doctrine=name, replicates=20, seed=3,
+                              out_dir=tmp_path)
+        assert len(run.replicates) == 20
+        assert run.manifest["doctrine"] == name
+
+
+def test_odd_describes_every_phase_in_step_order() -> None:
+    from revexport.engine.step import PHASES
+
+    odd = _text("odd.md")
+    positions = []
+    for i, (name, _phase) in enumerate(PHASES, start=1):
+        m = re.search(rf"^### 7\.{i} .*\b{name}\b", odd, re.MULTILINE | re.IGNORECASE)
+        assert m is not None, f"docs/odd.md: no submodel heading '7.{i} ... {name}'"
+        positions.append(m.start())
+    assert positions == sorted(positions)
+
+
+def test_odd_and_doctrine_guide_name_every_builtin_doctrine() -> None:
+    from revexport.doctrines.parametric import _BUILTIN_NAMES
+
+    odd, guide = _text("odd.md"), _text("doctrines.md")
+    for name in sorted(_BUILTIN_NAMES):
+        assert re.search(rf"^#### .*`{name}`", odd, re.MULTILINE), f"docs/odd.md: no `{name}` submodel"
+        assert f"`{name}`" in guide, f"docs/doctrines.md does not mention `{name}`"
+
+
+def test_data_doc_names_every_shipped_column() -> None:
+    data = _text("data.md")
+    for filename in ("middle_east_1979_states.csv", "middle_east_1979_borders.csv",
+                     "middle_east_1979_codings.csv"):
+        assert f"`{filename}`" in data
+        path = resources.files("revexport.scenario.data").joinpath(filename)
+        with path.open(encoding="utf-8") as fh:
+            header = next(csv.reader(fh))
+        for column in header:
+            assert f"`{column}`" in data, f"docs/data.md: column `{column}` of {filename} undocumented"
