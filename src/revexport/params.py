@@ -202,6 +202,9 @@ class Parameters:
         "initial military cohesion of a revolutionary exporter (1 = intact)")
     rearm_rate: float = _p(
         0.02, 0.005, 0.1, "assumption", "monthly pull of capability toward its economy-backed level")
+    mobilisation_gain: float = _p(
+        1.0, 0.0, 3.0, "assumption (wartime mobilisation raises force levels)",
+        "rise of an exporter's economy-backed capability per unit of military share")
     cohesion_recovery: float = _p(
         0.01, 0.002, 0.05, "assumption", "monthly recovery of military cohesion")
 
@@ -244,7 +247,8 @@ class Parameters:
         0.02, 0.002, 0.2, "Goldstone et al. 2010 (instability base rates); assumption",
         "monthly hazard of a fall when the movement equals resilience")
     regime_hazard_width: float = _p(
-        0.05, 0.02, 0.3, "assumption", "width of the threshold hazard (logistic scale)")
+        0.05, 0.02, 0.3, "assumption",
+        "scale of the threshold hazard: it grows e-fold per this much movement above resilience")
     resilience_legitimacy: float = _p(
         0.45, 0.1, 0.8, "Goldstone et al. 2010; assumption", "weight of legitimacy in resilience")
     resilience_repression: float = _p(

@@ -52,8 +52,10 @@ class Observation:
     weariness : (R, K)
     attacked : (R, K) bool, a war was started against the exporter last month
     successes : (R, K) aligned regimes abroad credited to the exporter
-    threat_felt : (R, K) share of states in the coalition against the exporters
-    sanctions : (R, K) share of world GDP sanctioning the exporters
+    threat_felt : (R, K) share of the states that can balance (not exporters, superpowers
+        or aligned) that are in the coalition against the exporters
+    sanctions : (R, K) share of the scenario's GDP sanctioning the exporters, plus
+        0.25 per sanctioning superpower, capped at 1
     movement : (R, S) strength of the aligned movement in each state
     target_legitimacy : (R, S)
     target_power : (R, S) effective military capability
@@ -169,7 +171,8 @@ def regime_hostility(obs: Observation) -> F:
     """(R, K, S) 1 + how much the message condemns the target's regime.
 
     The seed's message is aimed at "dependent and authoritarian regimes":
-    monarchies and superpower clients count double, democracies half.
+    monarchies count double, superpower clients one and a half times, and
+    democracies half as much (the factors multiply).
     """
     monarchy = (obs.regime == MONARCHY).astype(np.float64)
     client = (obs.alignment != NONALIGNED).astype(np.float64)

@@ -16,11 +16,13 @@ from revexport.engine.phases.common import eligible, monthly_budget, power
 from revexport.engine.state import (
     COVERT,
     DIPLOMACY,
+    MEANS,
     MILITARY,
     PROPAGANDA,
     SUPPORT,
     World,
 )
+from revexport.errors import RevexportError
 
 
 def observe(world: World, ctx: StepContext, group: DoctrineGroup) -> Observation:
@@ -37,7 +39,8 @@ def observe(world: World, ctx: StepContext, group: DoctrineGroup) -> Observation
     sanction_share = (world.sanctioning * ctx.static.gdp_share).sum(axis=1) + 0.25 * (
         world.superpower_sanction.sum(axis=1)
     )
-    coalition_share = world.coalition.sum(axis=1) / max(1, ctx.static.n_states - 3)
+    n_others = np.maximum(eligible(world, ctx).sum(axis=1), 1)
+    coalition_share = world.coalition.sum(axis=1) / n_others
     r, k = st.shape
     return Observation(
         step=world.step,
@@ -47,23 +50,30 @@ def observe(world: World, ctx: StepContext, group: DoctrineGroup) -> Observation
         legitimacy=own(world.legitimacy),
         power=own(pw),
         cohesion=own(world.cohesion),
-        at_war=world.war[:, slots],
+        at_war=_read_only(world.war[:, slots]),
         weariness=own(world.weariness),
-        attacked=world.attacked[:, slots],
-        successes=world.successes[:, slots],
+        attacked=_read_only(world.attacked[:, slots]),
+        successes=_read_only(world.successes[:, slots]),
         threat_felt=np.broadcast_to(coalition_share[:, None], (r, k)),
         sanctions=np.broadcast_to(np.minimum(1.0, sanction_share)[:, None], (r, k)),
-        movement=world.movement,
-        target_legitimacy=world.legitimacy,
-        target_power=pw,
-        regime=world.regime,
-        alignment=world.alignment,
+        movement=_read_only(world.movement),
+        target_legitimacy=_read_only(world.legitimacy),
+        target_power=_read_only(pw),
+        regime=_read_only(world.regime),
+        alignment=_read_only(world.alignment),
         protected=protected_clients(world, ctx),
-        affinity=ctx.static.affinity,
-        grievance=ctx.static.grievance,
-        proximity=world.proximity[:, slots],
+        affinity=_read_only(ctx.static.affinity),
+        grievance=_read_only(ctx.static.grievance),
+        proximity=_read_only(world.proximity[:, slots]),
         valid_target=valid,
     )
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    """A read-only view: a doctrine observes the world, it cannot write into it."""
+    view = values.view()
+    view.flags.writeable = False
+    return view
 
 
 def protected_clients(world: World, ctx: StepContext) -> np.ndarray:
@@ -75,8 +85,14 @@ def protected_clients(world: World, ctx: StepContext) -> np.ndarray:
 def _checked(alloc: Allocation, obs: Observation, name: str) -> Allocation:
     shares = np.nan_to_num(np.clip(alloc.shares, 0.0, None), nan=0.0)
     total = shares.sum(axis=-1, keepdims=True)
-    if not np.all(np.isfinite(total)) or shares.shape[:2] != obs.shape:
-        raise ValueError(f"doctrine '{name}' returned shares of the wrong shape or not finite")
+    if shares.shape != (*obs.shape, len(MEANS)) or not np.all(np.isfinite(total)):
+        raise RevexportError(
+            f"doctrine '{name}': decide() must return shares of shape {(*obs.shape, len(MEANS))} "
+            f"with finite values, got shape {shares.shape}")
+    if alloc.targets.shape != obs.proximity.shape or alloc.strike.shape != obs.proximity.shape:
+        raise RevexportError(
+            f"doctrine '{name}': decide() must return targets and strike of shape "
+            f"{obs.proximity.shape}, got {alloc.targets.shape} and {alloc.strike.shape}")
     shares = np.divide(shares, total, out=np.zeros_like(shares), where=total > 0)
     targets = np.where(obs.valid_target, np.nan_to_num(np.clip(alloc.targets, 0.0, None)), 0.0)
     tsum = targets.sum(axis=-1, keepdims=True)

@@ -2,7 +2,8 @@
 
 For every state, the economy follows a trend of ``base_growth`` with shocks and
 recovery toward trend; military capability is rebuilt toward its
-economy-backed level; cohesion recovers. For the exporters, growth also
+economy-backed level (raised for an exporter by its military share:
+mobilisation); cohesion recovers. For the exporters, growth also
 depends on the allocation (development and trade help, export spending
 drags), and on sanctions by states (weighted by their share of world GDP) and
 superpowers. Legitimacy moves toward a target set by the starting level,
@@ -16,12 +17,13 @@ import numpy as np
 
 from revexport.engine.context import StepContext
 from revexport.engine.phases.common import monthly_budget
-from revexport.engine.state import DIPLOMACY, DOMESTIC, EXPORT_MEANS, World
+from revexport.engine.state import DIPLOMACY, DOMESTIC, EXPORT_MEANS, MILITARY, World
 
 
 def update(world: World, ctx: StepContext) -> None:
     """Move economies, legitimacy, cohesion and capability by one month."""
     p, st = ctx.params, ctx.static
+    budget = monthly_budget(world, ctx)  # what was spent this month, before the economy moves
     trend = np.exp(p.base_growth * (world.step + 1))
     shock = ctx.rng.normal(0.0, p.economy_noise, world.economy.shape)
 
@@ -45,7 +47,6 @@ def update(world: World, ctx: StepContext) -> None:
     world.economy = np.maximum(world.economy * np.exp(p.base_growth + extra + shock + pull), 0.05)
 
     # Costs borne by the exporters this month.
-    budget = monthly_budget(world, ctx)
     world.export_spend = world.export_spend + budget * shares[..., EXPORT_MEANS].sum(axis=-1)
     gdp = world.slot_values(st.gdp0 * world.economy)
     world.sanction_loss = world.sanction_loss + drag_sanctions[:, None] * gdp / 12.0 * active
@@ -63,5 +64,9 @@ def update(world: World, ctx: StepContext) -> None:
     )
 
     world.cohesion = world.cohesion + p.cohesion_recovery * (1.0 - world.cohesion)
-    backed = st.capability0 * np.minimum(world.economy, 2.0)
+    # Capability is rebuilt toward what the economy backs; an exporter's military share
+    # mobilises more.
+    mobilised = np.zeros(world.economy.shape)
+    np.add.at(mobilised, (r, s), p.mobilisation_gain * shares[r, e, MILITARY])
+    backed = st.capability0 * np.minimum(world.economy, 2.0) * (1.0 + mobilised)
     world.capability = world.capability + p.rearm_rate * (backed - world.capability)

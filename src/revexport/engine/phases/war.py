@@ -35,7 +35,8 @@ def fight(world: World, ctx: StepContext) -> None:
     world.rally = world.rally * (1.0 - p.rally_decay) + p.rally_effect * world.attacked
     war = world.war
     if not war.any():
-        world.weariness = world.weariness * (1.0 - p.weariness_recovery)
+        _weariness(world, p.war_weariness_rate, p.weariness_recovery,
+                   np.zeros(world.economy.shape, dtype=bool))
         return
     wf = war.astype(np.float64)
     pw = power(world)
@@ -61,13 +62,13 @@ def fight(world: World, ctx: StepContext) -> None:
 
     world.war_months = world.war_months + war
     at_war_any = at_war_state | _state_mask(world, np.asarray(exp_at_war))
-    world.weariness = np.minimum(1.0, world.weariness + p.war_weariness_rate * at_war_any)
+    _weariness(world, p.war_weariness_rate, p.weariness_recovery, at_war_any)
 
-    # Collapse: capability far below its pre-war level.
-    cap_now_state = world.capability[:, None, :] * world.cohesion[:, None, :]
-    state_down = war & (cap_now_state < p.collapse_threshold * world.war_cap0_state)
-    cap_now_exp = (world.slot_values(world.capability) * world.slot_values(world.cohesion))
-    exp_down = war & (cap_now_exp[:, :, None] < p.collapse_threshold * world.war_cap0_exporter)
+    # Collapse: effective power far below its level when the war began (both measured alike).
+    pw_now = power(world)
+    state_down = war & (pw_now[:, None, :] < p.collapse_threshold * world.war_cap0_state)
+    exp_now = world.slot_values(pw_now)[:, :, None]
+    exp_down = war & (exp_now < p.collapse_threshold * world.war_cap0_exporter)
     exp_down &= ~state_down
 
     # Ceasefire: weariness (both sides) and stalemate after the first year.
@@ -92,6 +93,12 @@ def fight(world: World, ctx: StepContext) -> None:
     _add_slots(world, "legitimacy", np.asarray(-p.collapse_legitimacy_shock * lost_exp))
 
     world.war = war & ~(state_down | exp_down | ceasefire)
+
+
+def _weariness(world: World, rate: float, recovery: float, at_war: np.ndarray) -> None:
+    """Weariness grows in every state at war and decays in every state at peace."""
+    world.weariness = np.where(at_war, np.minimum(1.0, world.weariness + rate),
+                               world.weariness * (1.0 - recovery))
 
 
 def _state_mask(world: World, slot_flags: np.ndarray) -> np.ndarray:
