@@ -6,6 +6,7 @@ no traceback.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -23,8 +24,9 @@ app = typer.Typer(
     help="Agent-based model of the policy of exporting the Islamic Revolution of 1979.",
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
+# Outside a terminal (pipes, logs, CI) keep tables on one line per row.
+console = Console(width=None if sys.stdout.isatty() else 120)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 R = TypeVar("R")
 
 
@@ -49,7 +51,7 @@ def guarded(fn: Callable[..., R]) -> Callable[..., R]:
 def print_summary(table_df: Any, title: str) -> None:
     """Print an ensemble summary table (mean, 90 % interval of the mean, 5-95 % range)."""
     t = Table(title=title, title_justify="left")
-    t.add_column("outcome")
+    t.add_column("outcome", no_wrap=True)
     t.add_column("mean", justify="right")
     t.add_column("90% CI of mean", justify="right")
     t.add_column("5%-95% of replicates", justify="right")
