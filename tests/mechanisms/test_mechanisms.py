@@ -1,0 +1,134 @@
+"""Each mechanism of MODEL.md section 3 on its own: one phase called on a prepared world."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from revexport.engine.phases import home, movements, perception, regime, responses
+from revexport.engine.phases.common import power, threat
+from revexport.engine.state import MONARCHY, PROPAGANDA, STARTED_BY_STATE
+
+
+def test_propaganda_grows_movements_more_where_affinity_and_grievance_are_higher(make_world):
+    static, world, ctx = make_world("synthetic:40:1", n=1000, movement_noise=0.0)
+    targets = np.flatnonzero(static.superpower < 0)
+    targets = targets[targets != static.initial_exporters[0]]
+    world.movement[:] = 0.1
+    before = world.movement.copy()
+    world.spend[:, 0, 0, targets] = 0.05  # propaganda at every regional state
+    movements.grow(world, ctx)
+    with_prop = world.movement[:, targets] - before[:, targets]
+    _, quiet, qctx = make_world("synthetic:40:1", n=1000, movement_noise=0.0)
+    quiet.movement[:] = 0.1
+    movements.grow(quiet, qctx)
+    gain = (with_prop - (quiet.movement[:, targets] - before[:, targets])).mean(axis=0)
+    receptive = static.affinity[targets] * static.grievance[targets]
+    assert (gain > 0).all()
+    # The gain is proportional to affinity x grievance (same repression-free start).
+    assert np.corrcoef(gain, receptive)[0, 1] > 0.99
+
+
+def test_repression_shrinks_movements_and_costs_legitimacy(make_world):
+    static, world, ctx = make_world(n=500, movement_noise=0.0)
+    s = static.codes.index("IRQ")
+    world.movement[:, s] = 0.5
+    world.repression[:, s] = 0.1
+    legit0 = world.legitimacy[:, s].copy()
+    responses.respond(world, ctx)  # a strong movement raises repression...
+    assert (world.repression[:, s] > 0.1).all()
+    assert (world.legitimacy[:, s] < legit0).all()  # ...at a cost in legitimacy
+    low, high = world.movement.copy(), world.movement.copy()
+    _, w_low, c_low = make_world(n=500, movement_noise=0.0)
+    _, w_high, c_high = make_world(n=500, movement_noise=0.0)
+    w_low.movement[:] = low
+    w_high.movement[:] = high
+    w_low.repression[:, s] = 0.0
+    w_high.repression[:, s] = 1.0
+    movements.grow(w_low, c_low)
+    movements.grow(w_high, c_high)
+    assert (w_high.movement[:, s] < w_low.movement[:, s]).all()
+
+
+def test_first_strike_needs_both_high_threat_and_an_open_window(make_world):
+    def strikes(intent: float, weak_exporter: bool) -> float:
+        static, world, ctx = make_world(n=2000, strike_hazard=0.5)
+        s = static.codes.index("IRQ")
+        e_state = static.initial_exporters[0]
+        world.intent[:, 0, :] = intent
+        world.movement[:, s] = 0.3
+        world.cohesion[:, e_state] = 0.2 if weak_exporter else 1.0
+        world.capability[:, e_state] *= 1.0 if weak_exporter else 5.0
+        responses.respond(world, ctx)
+        assert not (world.war_initiator[:, 0, s][world.war[:, 0, s]] != STARTED_BY_STATE).any()
+        return float(world.war[:, 0, s].mean())
+
+    assert strikes(1.0, weak_exporter=True) > 0.3  # high threat, open window
+    assert strikes(0.05, weak_exporter=True) == 0.0  # window open, threat low
+    assert strikes(1.0, weak_exporter=False) == 0.0  # threat high, window shut
+
+
+def test_sanctions_lower_the_exporters_economy(make_world):
+    results = []
+    for sanction in (False, True):
+        static, world, ctx = make_world(n=2000, economy_noise=0.0)
+        world.sanctioning[:] = sanction
+        world.superpower_sanction[:] = sanction
+        home.update(world, ctx)
+        results.append(world.economy[:, static.initial_exporters[0]].mean())
+    assert results[1] < results[0]
+
+
+def test_coalition_forms_when_threat_passes_its_threshold(make_world):
+    static, world, ctx = make_world(n=2000)
+    responses.respond(world, ctx)
+    assert not world.coalition.any()  # no threat, no coalition
+    world.intent[:, 0, :] = 1.0
+    for _ in range(24):
+        responses.respond(world, ctx)
+    gulf = [static.codes.index(c) for c in ("BHR", "KWT", "QAT", "ARE", "OMN")]
+    assert world.coalition[:, gulf].mean() > 0.9
+    assert (world.regime[:, gulf] == MONARCHY).all()
+    t = threat(world, ctx).max(axis=1)
+    # Nobody below the threshold has joined.
+    assert not (world.coalition & (t < ctx.params.coalition_leave_threshold)).any()
+
+
+def test_regime_change_is_more_likely_when_the_movement_outgrows_resilience(make_world):
+    rates = []
+    for movement in (0.2, 0.4, 0.7):
+        static, world, ctx = make_world(n=4000)
+        s = static.codes.index("YAR")
+        world.movement[:, s] = movement
+        regime.change(world, ctx)
+        rates.append(world.fell[:, s].mean())
+    assert rates[0] < rates[1] < rates[2]
+    assert rates[2] > 0.5
+
+
+def test_perceived_intent_rises_with_propaganda_and_falls_with_diplomacy(make_world):
+    def intent_after(prop: float, diplomacy: float) -> float:
+        static, world, ctx = make_world(n=1000, perception_noise=0.0)
+        world.spend[:, 0, 0, :] = prop
+        world.shares[:, 0, PROPAGANDA] = 0.3
+        world.shares[:, 0, 1] = diplomacy
+        perception.perceive(world, ctx)
+        return float(world.intent[:, 0, static.codes.index("SAU")].mean())
+
+    assert intent_after(0.05, 0.0) > intent_after(0.0, 0.0)
+    assert intent_after(0.05, 0.7) < intent_after(0.05, 0.0)
+
+
+def test_war_weakens_both_sides_and_costs_the_economy(make_world):
+    from revexport.engine.phases import war
+
+    static, world, ctx = make_world(n=500)
+    s, e = static.codes.index("IRQ"), static.initial_exporters[0]
+    world.war[:, 0, s] = True
+    world.war_cap0_state[:, 0, s] = power(world)[:, s]
+    world.war_cap0_exporter[:, 0, s] = power(world)[:, e]
+    cap0, econ0 = world.capability.copy(), world.economy.copy()
+    war.fight(world, ctx)
+    assert (world.capability[:, s] < cap0[:, s]).all()
+    assert (world.capability[:, e] < cap0[:, e]).all()
+    assert (world.economy[:, s] < econ0[:, s]).all()
+    assert (world.weariness[:, [s, e]] > 0).all()
