@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import re
+import sys
 from importlib import resources
 from pathlib import Path
 from types import ModuleType
@@ -23,6 +24,7 @@ import pytest
 import revexport as rx
 from revexport.cli import parameter_markdown
 from revexport.doctrines import registry
+from revexport.doctrines.conformance import check_doctrine
 from revexport.doctrines.parametric import load_doctrine_file
 from revexport.doctrines.registry import get_doctrine
 
@@ -80,11 +82,17 @@ def _example_code() -> str:
     return m.group(1)
 
 
+def _run_example(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """Execute the example as the body of a module (so its doctrine can be pickled, as for workers)."""
+    module = ModuleType("doctrines_md_example")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    exec(compile(_example_code(), "docs/doctrines.md", "exec"), module.__dict__)
+    return module
+
+
 def test_python_doctrine_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    namespace: dict[str, object] = {"__name__": "doctrines_md_example"}
-    exec(compile(_example_code(), "docs/doctrines.md", "exec"), namespace)
-    run = namespace["run"]
+    run = _run_example(monkeypatch).run
     assert isinstance(run, rx.Run)
     assert len(run.replicates) == 20
     assert run.manifest["doctrine"] == "cautious-outreach"
@@ -93,11 +101,10 @@ def test_python_doctrine_example_runs(tmp_path: Path, monkeypatch: pytest.Monkey
 
 def test_python_doctrine_example_passes_conformance(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    conformance = pytest.importorskip("revexport.doctrines.conformance")
     monkeypatch.chdir(tmp_path)
-    namespace: dict[str, object] = {"__name__": "doctrines_md_example"}
-    exec(compile(_example_code(), "docs/doctrines.md", "exec"), namespace)
-    conformance.check_doctrine(get_doctrine("cautious-outreach"))
+    example = _run_example(monkeypatch)
+    check_doctrine(example.CautiousOutreach())
+    check_doctrine(get_doctrine("cautious-outreach"))
 
 
 def test_example_toml_doctrines_load_and_run(tmp_path: Path) -> None:
@@ -110,6 +117,7 @@ def test_example_toml_doctrines_load_and_run(tmp_path: Path) -> None:
                               out_dir=tmp_path)
         assert len(run.replicates) == 20
         assert run.manifest["doctrine"] == name
+        check_doctrine(get_doctrine(name))
 
 
 def test_odd_describes_every_phase_in_step_order() -> None:
