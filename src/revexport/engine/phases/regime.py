@@ -68,6 +68,8 @@ def change(world: World, ctx: StepContext) -> None:
     vacated = _slot_mask(world, exporter_falls)
     world.slot_state = np.where(vacated, -1, world.slot_state)
     world.intent = np.where(vacated[..., None], 0.0, world.intent)
+    world.shares[vacated] = 0.0
+    world.spend[vacated] = 0.0
     if aligned.any():
         _credit(world, aligned)
         _new_exporters(world, ctx, aligned)
