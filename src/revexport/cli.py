@@ -194,6 +194,210 @@ def export_scenario(
     console.print(f"wrote {output}", highlight=False)
 
 
+def _doctrine_list(text: str | None) -> list[str]:
+    from revexport.doctrines.registry import doctrine_names, get_doctrine
+
+    if not text:
+        return [n for n in doctrine_names() if n != "factional"] + ["factional"]
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise RevexportError("--doctrines: give names separated by commas, e.g. nationalist,militant")
+    for n in names:
+        get_doctrine(n)
+    return names
+
+
+def _report_name(run_ids: list[str]) -> str:
+    import hashlib
+
+    return "report-" + hashlib.sha256("+".join(sorted(run_ids)).encode()).hexdigest()[:10]
+
+
+def print_comparison(outcomes: Any, differences: Any, baseline: str) -> None:
+    """Print the per-doctrine table and the differences from the baseline doctrine."""
+    doctrines = list(dict.fromkeys(outcomes["doctrine"]))
+    t = Table(title="Outcomes: mean [90% interval of the mean]", title_justify="left")
+    t.add_column("outcome", no_wrap=True)
+    for d in doctrines:
+        t.add_column(d, justify="right")
+    for label in dict.fromkeys(outcomes["label"]):
+        rows = outcomes[outcomes["label"] == label].set_index("doctrine")
+        t.add_row(str(label), *[f"{rows.loc[d, 'mean']:.3g} [{rows.loc[d, 'mean_lo']:.3g}, "
+                                f"{rows.loc[d, 'mean_hi']:.3g}]" for d in doctrines])
+    console.print(t)
+    diffs = differences[differences["a"] == baseline]
+    if len(diffs) == 0:
+        return
+    t = Table(title=f"Differences from {baseline}: {baseline} - other, mean [90% interval], p",
+              title_justify="left")
+    t.add_column("outcome", no_wrap=True)
+    others = list(dict.fromkeys(diffs["b"]))
+    for d in others:
+        t.add_column(d, justify="right")
+    for label in dict.fromkeys(diffs["label"]):
+        rows = diffs[diffs["label"] == label].set_index("b")
+        t.add_row(str(label), *[f"{rows.loc[d, 'diff']:.3g} [{rows.loc[d, 'diff_lo']:.3g}, "
+                                f"{rows.loc[d, 'diff_hi']:.3g}] p={rows.loc[d, 'p_value']:.2g}"
+                                for d in others])
+    console.print(t)
+
+
+@app.command()
+@guarded
+def compare(
+    scenario: Annotated[str, typer.Argument(help="built-in scenario, synthetic:N or a TOML file")
+                        ] = "middle-east-1979",
+    doctrines: Annotated[str | None, typer.Option(
+        "--doctrines", "-d", help="comma-separated doctrines (default: all built-in)")] = None,
+    replicates: Annotated[int, typer.Option("--replicates", "-r")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", "-s")] = 0,
+    out: Annotated[Path, typer.Option("--out", "-o", help="directory for runs and reports")
+                   ] = Path("runs"),
+    workers: Annotated[int, typer.Option("--workers", "-w")] = 1,
+    map_dates: Annotated[str, typer.Option(help="comma-separated months YYYY-MM for the maps")
+                         ] = "1980-09,1984-12,1990-12",
+    set_: Annotated[list[str] | None, typer.Option("--set", help="override a parameter, name=value")
+                    ] = None,
+) -> None:
+    """Run every doctrine with common random numbers, print the comparison, write a report."""
+    from revexport.experiments.compare import compare as run_compare
+    from revexport.report import build_report
+    from revexport.scenario.load import load_scenario
+
+    names = _doctrine_list(doctrines)
+    sc = load_scenario(scenario)
+    progress, advance = replicates_progress(replicates * len(names), "replicates")
+    done: dict[str, int] = {}
+
+    def tick(name: str, n: int) -> None:
+        done[name] = n
+        advance(sum(done.values()))
+
+    with progress:
+        result = run_compare(sc, names, replicates=replicates, seed=seed, out_dir=out,
+                             parameters=parse_set(set_), workers=workers, progress=tick)
+    print_comparison(result.outcomes, result.differences, names[0])
+    ids = [r.run_id for r in result.runs.values()]
+    path = build_report(out / "reports" / _report_name(ids), result,
+                        title=f"{sc.name}: {', '.join(names)}", map_dates=map_dates.split(","))
+    console.print(f"report: {path}", highlight=False)
+
+
+@app.command()
+@guarded
+def hindcast(
+    replicates: Annotated[int, typer.Option("--replicates", "-r")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", "-s")] = 0,
+    out: Annotated[Path, typer.Option("--out", "-o")] = Path("runs"),
+    workers: Annotated[int, typer.Option("--workers", "-w")] = 1,
+) -> None:
+    """Score the historical posture against 1979-1990 (MODEL.md section 6) and write a report."""
+    from revexport.experiments.hindcast import run_hindcast
+    from revexport.report import build_report
+
+    if replicates < 2:
+        raise RevexportError(f"replicates must be at least 2 for a hindcast, got {replicates}")
+    progress, advance = replicates_progress(3 * replicates, "replicates")
+    done: dict[str, int] = {}
+
+    def tick(name: str, n: int) -> None:
+        done[name] = n
+        advance(sum(done.values()))
+
+    with progress:
+        result = run_hindcast(replicates=replicates, seed=seed, out_dir=out, workers=workers,
+                              progress=tick)
+    print_hindcast(result.scores)
+    ids = [r.run_id for r in result.runs.values()]
+    path = build_report(out / "reports" / _report_name(ids), result.comparison,
+                        title="Hindcast: middle-east-1979, 1979-02 to 1990-12", hindcast=result)
+    console.print(f"report: {path}", highlight=False)
+
+
+def print_hindcast(scores: Any) -> None:
+    """Print the hindcast checks."""
+    t = Table(title="Hindcast checks", title_justify="left")
+    for c in ("check", "value", "needs", "passed", "detail"):
+        t.add_column(c, no_wrap=c == "check")
+    for row in scores.itertuples(index=False):
+        is_p = row.check.startswith("militant")
+        t.add_row(row.check, f"{row.value:.3g}" + ("" if is_p else " of replicates"),
+                  f"{'<' if is_p else '>='} {row.threshold:g}",
+                  "[green]yes[/]" if row.passed else "[red]no[/]", row.detail)
+    console.print(t)
+
+
+@app.command()
+@guarded
+def runs(
+    out: Annotated[Path, typer.Option("--out", "-o", help="directory the runs were written to")
+                   ] = Path("runs"),
+    doctrine: Annotated[str | None, typer.Option("--doctrine", "-d")] = None,
+    scenario: Annotated[str | None, typer.Option("--scenario")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="complete or incomplete")] = None,
+    rebuild: Annotated[bool, typer.Option(help="re-index every run directory first")] = False,
+) -> None:
+    """List (and filter) the runs in the catalog."""
+    from revexport.storage import catalog
+
+    if rebuild:
+        catalog.rebuild(out)
+    df = catalog.list_runs(out, doctrine=doctrine, scenario=scenario, status=status)
+    t = Table(title=f"{len(df)} runs in {out / catalog.CATALOG}", title_justify="left")
+    for c in ("run_id", "created", "scenario", "doctrine", "seed", "replicates", "status", "wall s"):
+        t.add_column(c, no_wrap=c == "run_id")
+    for r in df.to_dict(orient="records"):
+        wall = r["wall_time_s"]
+        t.add_row(*(str(r[c]) for c in ("run_id", "created", "scenario", "doctrine", "seed",
+                                         "replicates", "status")),
+                  f"{wall:.2f}" if isinstance(wall, float) and wall == wall else "")
+    console.print(t)
+
+
+@app.command()
+@guarded
+def report(
+    run_ids: Annotated[list[str], typer.Argument(help="run ids (or unique prefixes) to report on")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="directory the runs were written to")
+                   ] = Path("runs"),
+    to: Annotated[Path | None, typer.Option(help="report directory (default: OUT/reports/...)")
+                  ] = None,
+    with_hindcast: Annotated[bool, typer.Option(
+        "--hindcast", help="score the hindcast (needs historical, militant, nationalist runs)")
+    ] = False,
+    map_dates: Annotated[str, typer.Option(help="comma-separated months YYYY-MM for the maps")
+                         ] = "1980-09,1984-12,1990-12",
+) -> None:
+    """Rebuild a report from stored runs, without re-running anything."""
+    from revexport.experiments.compare import comparison_of
+    from revexport.experiments.ensemble import Run
+    from revexport.experiments.hindcast import hindcast_of
+    from revexport.report import build_report
+    from revexport.storage import catalog
+
+    stored = [Run.open(catalog.run_path(out, rid)) for rid in run_ids]
+    by_doctrine: dict[str, Run] = {}
+    for run in stored:
+        name = str(run.manifest["doctrine"])
+        key = name if name not in by_doctrine else f"{name}:{run.run_id}"
+        by_doctrine[key] = run
+    ids = [r.run_id for r in stored]
+    target = to or out / "reports" / _report_name(ids)
+    if with_hindcast:
+        missing = {"historical", "militant", "nationalist"} - set(by_doctrine)
+        if missing:
+            raise RevexportError(f"--hindcast needs runs of {', '.join(sorted(missing))}")
+        result = hindcast_of({k: by_doctrine[k] for k in ("historical", "militant", "nationalist")})
+        path = build_report(target, result.comparison,
+                            title="Hindcast: middle-east-1979, 1979-02 to 1990-12", hindcast=result)
+    else:
+        scenarios = {str(r.manifest["scenario"]) for r in stored}
+        path = build_report(target, comparison_of(by_doctrine),
+                            title=f"{', '.join(sorted(scenarios))}: {', '.join(by_doctrine)}",
+                            map_dates=map_dates.split(","))
+    console.print(f"report: {path}", highlight=False)
+
+
 def parameter_markdown() -> str:
     """The parameter table in Markdown (used by docs/odd.md)."""
     from revexport.params import Parameters

@@ -39,6 +39,7 @@ from revexport.outcomes.summary import (
 from revexport.params import Parameters
 from revexport.scenario.load import load_scenario
 from revexport.scenario.schema import Scenario
+from revexport.storage import catalog
 from revexport.storage.files import MovementStream, RunFiles, read_table
 from revexport.storage.manifest import read_manifest, scenario_hash, write_manifest
 
@@ -209,6 +210,8 @@ def run_ensemble(
         "end": sc.end,
         "n_steps": sc.n_steps,
         "n_states": len(sc.states),
+        "states": list(static.codes),
+        "exporters": [static.codes[i] for i in static.initial_exporters],
         "doctrine": label,
         "slot_doctrines": list(static.slot_doctrine),
         "article154": static.article154,
@@ -257,10 +260,12 @@ def run_ensemble(
         manifest["blocks_done"] = sorted(manifest["blocks_done"])
         manifest["wall_time_s"] = round(time.perf_counter() - t0, 3)
         write_manifest(root, manifest)
+        catalog.register(out_dir, root)
         raise
     manifest["status"] = "complete"
     manifest["blocks_done"] = sorted(manifest["blocks_done"])
     manifest["wall_time_s"] = round(time.perf_counter() - t0, 3)
     write_manifest(root, manifest)
+    catalog.register(out_dir, root)
     reps = pd.concat([parts[b] for b in sorted(parts)], ignore_index=True)
     return Run(root=root, manifest=manifest, replicates=reps)

@@ -1,0 +1,172 @@
+"""Build a self-contained HTML report (figures embedded) plus the PNGs and the data.
+
+A report directory holds ``report.html`` (no external assets: images are
+base64 data URIs, styles inline), one PNG per figure, and ``report_data.json``
+with every table shown, so a rebuilt report can be checked against the
+original without reading pictures.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from revexport.errors import RevexportError
+from revexport.experiments.compare import Comparison
+from revexport.experiments.ensemble import Run
+from revexport.experiments.hindcast import Hindcast
+from revexport.report import figures
+
+#: Default map dates (month labels); the first at or after each is drawn.
+DEFAULT_MAP_DATES = ("1980-09", "1984-12", "1990-12")
+
+_CSS = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1250px; color: #222; }
+h1 { font-size: 1.6em; } h2 { margin-top: 1.6em; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; font-size: 0.85em; margin: 0.6em 0; }
+th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
+th { background: #f3f3f3; } td:first-child, th:first-child { text-align: left; }
+img { max-width: 100%; border: 1px solid #eee; margin: 0.5em 0; }
+.pass { color: #1b7a35; font-weight: bold; } .fail { color: #b02a2a; font-weight: bold; }
+.meta { color: #666; font-size: 0.85em; }
+"""
+
+
+def _table(df: pd.DataFrame, digits: int = 3) -> str:
+    def cell(v: Any) -> str:
+        if isinstance(v, bool | np.bool_):
+            return f'<span class="{"pass" if v else "fail"}">{"yes" if v else "no"}</span>'
+        if isinstance(v, float | np.floating):
+            return "" if not np.isfinite(v) else f"{v:.{digits}g}"
+        return html.escape(str(v))
+
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
+                   for row in df.itertuples(index=False))
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = json.loads(df.to_json(orient="records", double_precision=12))
+    return out
+
+
+def _map_steps(months: Sequence[str], dates: Sequence[str]) -> list[tuple[int, str]]:
+    out = []
+    for d in dates:
+        later = [i for i, m in enumerate(months) if m >= d]
+        if later:
+            out.append((later[0], months[later[0]]))
+    return out or [(len(months) - 1, months[-1])]
+
+
+def build_report(
+    out: Path | str,
+    comparison: Comparison,
+    *,
+    title: str,
+    hindcast: Hindcast | None = None,
+    map_dates: Sequence[str] = DEFAULT_MAP_DATES,
+) -> Path:
+    """Write a report directory and return the path of its HTML file.
+
+    Parameters
+    ----------
+    out : path
+        Directory to write (created if needed).
+    comparison : Comparison
+        The runs and their tables.
+    title : str
+    hindcast : Hindcast, optional
+        Adds the hindcast scores and timing figures.
+    map_dates : sequence of str
+        Months (``YYYY-MM``) at which to draw the maps.
+    """
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RevexportError(f"{out}: cannot create the report directory ({exc.strerror})") from None
+    runs: Mapping[str, Run] = comparison.runs
+    first = next(iter(runs.values()))
+    steps = {name: run.table("steps") for name, run in runs.items()}
+    months = list(dict.fromkeys(steps[next(iter(steps))].sort_values("step")["month"]))
+    pngs: list[tuple[str, str]] = []
+
+    def add(fig: Any, name: str, caption: str) -> None:
+        figures.save(fig, out / name)
+        pngs.append((name, caption))
+
+    if hindcast is not None:
+        add(figures.hindcast_shares(hindcast.scores), "hindcast_shares.png",
+            "Share of replicates of the historical posture meeting each check.")
+        add(figures.hindcast_timings(hindcast.timings, len(months)), "hindcast_timings.png",
+            "When the events happen in the model, against the historical month.")
+    add(figures.fan_charts(steps, months), "fan_charts.png",
+        "Fan charts: median and 5-95 % band over replicates, per doctrine.")
+    add(figures.distributions({n: r.replicates for n, r in runs.items()}), "distributions.png",
+        "Distributions of final outcomes per doctrine.")
+    dates = _map_steps(months, map_dates)
+    for name, run in runs.items():
+        movement = run.table("movement") if run.manifest["record_movement"] else None
+        add(figures.maps(run.manifest["states"], run.manifest["exporters"], dates, movement,
+                         run.table("events"), int(run.manifest["replicates"]), f"{name}: maps"),
+            f"maps_{name}.png",
+            f"{name}: movement strength, aligned regimes and coalition membership "
+            f"(share of replicates) at {', '.join(m for _, m in dates)}; the exporter hatched; "
+            "a state with no polygon at this scale is a dot.")
+
+    data: dict[str, Any] = {
+        "title": title,
+        "runs": {n: r.run_id for n, r in runs.items()},
+        "outcomes": _records(comparison.outcomes),
+        "differences": _records(comparison.differences),
+    }
+    if hindcast is not None:
+        data["hindcast"] = _records(hindcast.scores)
+    (out / "report_data.json").write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+    parts = [f"<h1>{html.escape(title)}</h1>", '<p class="meta">',
+             html.escape(f"scenario {first.manifest['scenario']} ({first.manifest['start']} to "
+                         f"{first.manifest['end']}), {first.manifest['replicates']} replicates "
+                         f"per doctrine, seed {first.manifest['seed']}, "
+                         f"revexport {first.manifest['package_version']}"), "<br>runs: ",
+             html.escape(", ".join(f"{n}: {r.run_id}" for n, r in runs.items())), "</p>"]
+    if hindcast is not None:
+        parts += ["<h2>Hindcast 1979-1990</h2>",
+                  "<p>Share of replicates meeting each check (at least 0.8 to pass), and "
+                  "one-sided tests of militant against nationalist (p below 0.05 to pass).</p>",
+                  _table(hindcast.scores)]
+    wide = comparison.outcomes.assign(
+        value=lambda d: [f"{m:.3g} [{lo:.3g}, {hi:.3g}]" for m, lo, hi in
+                         zip(d["mean"], d["mean_lo"], d["mean_hi"], strict=True)]
+    ).pivot(index="label", columns="doctrine", values="value")
+    wide = wide.reindex(list(dict.fromkeys(comparison.outcomes["label"])))
+    parts += ["<h2>Outcomes per doctrine</h2>",
+              "<p>Mean over replicates with its 90 % bootstrap interval.</p>",
+              _table(wide.reset_index())]
+    if len(comparison.differences):
+        diffs = comparison.differences.drop(columns=["outcome"])
+        parts += ["<h2>Differences between doctrines</h2>",
+                  "<p>Mean of paired differences a - b (replicates paired by common random "
+                  "numbers), 90 % bootstrap interval, and the two-sided Mann-Whitney p-value.</p>",
+                  _table(diffs)]
+    parts.append("<h2>Figures</h2>")
+    for name, caption in pngs:
+        encoded = base64.b64encode((out / name).read_bytes()).decode("ascii")
+        parts.append(f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,'
+                     f'{encoded}"><figcaption>{html.escape(caption)}</figcaption></figure>')
+    page = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
+            + "\n".join(parts) + "</body></html>\n")
+    path = out / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+

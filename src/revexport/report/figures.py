@@ -1,0 +1,220 @@
+"""Figures of a report: fan charts, distributions, maps, hindcast timings (matplotlib, Agg)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no display; set here, where figures are made
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+
+from revexport.engine.state import ALIGNED
+
+FAN_METRICS: dict[str, str] = {
+    "wars": "wars under way",
+    "coalition_size": "coalition size",
+    "sanctions": "sanctions",
+    "movement_mean": "mean movement strength",
+    "aligned_regimes": "aligned regimes",
+    "exporter_economy": "exporter economy (start = 1)",
+    "exporter_legitimacy": "exporter legitimacy",
+    "exporter_capability": "exporter capability (% world)",
+}
+FINAL_OUTCOMES: dict[str, str] = {
+    "wars_started": "wars begun",
+    "war_months": "war-months",
+    "coalition_mean": "mean coalition size",
+    "sanctions_mean": "mean sanctions",
+    "aligned_final": "aligned regimes at end",
+    "exporter_economy_final": "exporter economy at end",
+}
+#: Scenario states drawn from other map features (1979 states that no longer exist).
+MAP_FEATURES: dict[str, tuple[str, ...]] = {
+    "YAR": ("YEM",), "YPR": ("YEM",), "SDN": ("SDN", "SSD"),
+    "SUN": ("RUS", "UKR", "BLR", "KAZ", "UZB", "TKM", "KGZ", "TJK", "AZE", "ARM", "GEO", "MDA",
+            "LTU", "LVA", "EST"),
+}
+#: States with no polygon at 1:110m, drawn as markers (lon, lat).
+MAP_MARKERS: dict[str, tuple[float, float]] = {"BHR": (50.55, 26.07)}
+REGION = (-10.0, 80.0, 5.0, 50.0)  # lon min, lon max, lat min, lat max
+COLORS = plt.get_cmap("tab10")
+
+
+def _save_kw() -> dict[str, Any]:
+    # No timestamps or software versions in the files: same data, same bytes.
+    return {"dpi": 90, "metadata": {"Software": None}}
+
+
+def fan_charts(steps: Mapping[str, pd.DataFrame], months: Sequence[str]) -> Figure:
+    """Median and 5-95 % band over time of the main per-step metrics, one line per doctrine."""
+    fig, axes = plt.subplots(2, 4, figsize=(16, 7), constrained_layout=True)
+    x = np.arange(len(months))
+    for ax, (metric, label) in zip(axes.ravel(), FAN_METRICS.items(), strict=True):
+        for i, (doctrine, df) in enumerate(steps.items()):
+            q = df.groupby("step")[metric].quantile(np.array([0.05, 0.5, 0.95])).unstack()
+            ax.fill_between(x[: len(q)], q[0.05], q[0.95], color=COLORS(i), alpha=0.18, lw=0)
+            ax.plot(x[: len(q)], q[0.5], color=COLORS(i), lw=1.6, label=doctrine)
+        ax.set_title(label, fontsize=10)
+        ticks = x[:: max(1, len(x) // 5)]
+        ax.set_xticks(ticks, [months[t][:4] for t in ticks], fontsize=8)
+        ax.grid(alpha=0.3)
+    axes[0, 0].legend(fontsize=8)
+    fig.suptitle("Over time: median and 5-95 % of replicates")
+    return fig
+
+
+def distributions(replicates: Mapping[str, pd.DataFrame]) -> Figure:
+    """Distributions of final outcomes per doctrine (box plots with means marked)."""
+    fig, axes = plt.subplots(2, 3, figsize=(15, 7), constrained_layout=True)
+    names = list(replicates)
+    for ax, (col, label) in zip(axes.ravel(), FINAL_OUTCOMES.items(), strict=True):
+        data = [replicates[n][col].dropna().to_numpy(dtype=float) for n in names]
+        ax.boxplot(data, tick_labels=names, showmeans=True, showfliers=False)
+        ax.set_title(label, fontsize=10)
+        ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+        ax.grid(alpha=0.3, axis="y")
+    fig.suptitle("Final outcomes per replicate (box: quartiles; whiskers: 1.5 IQR; triangle: mean)")
+    return fig
+
+
+@cache
+def _features() -> dict[str, list[np.ndarray]]:
+    path = resources.files("revexport.report.data").joinpath("ne_110m_countries.geojson")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    out: dict[str, list[np.ndarray]] = {}
+    for f in data["features"]:
+        geom = f["geometry"]
+        polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+        out.setdefault(f["properties"]["iso_a3"], []).extend(
+            np.asarray(p[0], dtype=float) for p in polys)
+    return out
+
+
+def _layer_values(codes: Sequence[str], steps_at: int, movement: pd.DataFrame | None,
+                  events: pd.DataFrame, n_replicates: int) -> dict[str, np.ndarray]:
+    """Per state at a step: mean movement, share of replicates aligned, share in the coalition."""
+    idx = {c: i for i, c in enumerate(codes)}
+    n = len(codes)
+    mov = np.full(n, np.nan)
+    if movement is not None and len(movement):
+        at = movement[movement["step"] == steps_at]
+        if len(at):
+            m = at.groupby("state", observed=True)["movement"].mean()
+            for code, v in m.items():
+                mov[idx[str(code)]] = v
+    past = events[events["step"] <= steps_at]
+    rc = past[past["kind"] == "regime_change"].sort_values("step", kind="stable")
+    last = rc.groupby(["replicate", "state"]).tail(1)
+    aligned = last[last["code"] == ALIGNED].groupby("state").size()
+    co = past[past["kind"].isin(["coalition_join", "coalition_leave"])].sort_values(
+        "step", kind="stable")
+    last_co = co.groupby(["replicate", "state"]).tail(1)
+    member = last_co[last_co["kind"] == "coalition_join"].groupby("state").size()
+    al = np.zeros(n)
+    cm = np.zeros(n)
+    for code, v in aligned.items():
+        al[idx[str(code)]] = v / n_replicates
+    for code, v in member.items():
+        cm[idx[str(code)]] = v / n_replicates
+    return {"movement strength (mean)": mov, "aligned regime (share of replicates)": al,
+            "in coalition (share of replicates)": cm}
+
+
+def maps(codes: Sequence[str], exporters: Sequence[str], dates: Sequence[tuple[int, str]],
+         movement: pd.DataFrame | None, events: pd.DataFrame, n_replicates: int,
+         title: str) -> Figure:
+    """Maps of movement strength, aligned regimes and coalition at chosen dates.
+
+    Parameters
+    ----------
+    codes : state codes of the scenario
+    exporters : codes of the initial exporters (hatched)
+    dates : (step, month label) pairs, one row of maps each
+    movement, events : stored tables of one run
+    """
+    feats = _features()
+    fig, axes = plt.subplots(len(dates), 3, figsize=(15, 3.6 * len(dates)),
+                             constrained_layout=True, squeeze=False)
+    cmap = plt.get_cmap("YlOrRd")
+    for row, (step, label) in enumerate(dates):
+        layers = _layer_values(codes, step, movement, events, n_replicates)
+        for col, (name, values) in enumerate(layers.items()):
+            ax = axes[row, col]
+            # Background: every country in view, grey.
+            ax.add_collection(PolyCollection([p for ps in feats.values() for p in ps],
+                                             facecolor="#eeeeee", edgecolor="#bbbbbb", lw=0.3))
+            polys, vals, hatched = [], [], []
+            for i, code in enumerate(codes):
+                for feature in MAP_FEATURES.get(code, (code,)):
+                    for p in feats.get(feature, []):
+                        polys.append(p)
+                        vals.append(values[i])
+                        hatched.append(code in exporters)
+            colours = [cmap(0.0 if not np.isfinite(v) else min(1.0, float(v))) for v in vals]
+            ax.add_collection(PolyCollection(polys, facecolor=colours, edgecolor="#555555",
+                                             lw=0.4))
+            ex = [p for p, h in zip(polys, hatched, strict=True) if h]
+            if ex:
+                ax.add_collection(PolyCollection(ex, facecolor="none", edgecolor="#1f3b73",
+                                                 hatch="///", lw=0.8))
+            for code, (lon, lat) in MAP_MARKERS.items():
+                if code in codes:
+                    v = values[list(codes).index(code)]
+                    ax.scatter([lon], [lat], s=40, c=[cmap(min(1.0, float(np.nan_to_num(v))))],
+                               edgecolors="black", zorder=5)
+            ax.set_xlim(REGION[0], REGION[1])
+            ax.set_ylim(REGION[2], REGION[3])
+            ax.set_aspect("equal")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_title(f"{name}, {label}", fontsize=9)
+    sm = plt.cm.ScalarMappable(cmap=cmap, norm=matplotlib.colors.Normalize(0, 1))
+    fig.colorbar(sm, ax=axes, shrink=0.6, label="0 to 1")
+    fig.suptitle(title)
+    return fig
+
+
+def hindcast_timings(timings: pd.DataFrame, n_steps: int) -> Figure:
+    """Histograms of the simulated timing of checks 1 and 2, with the historical month."""
+    checks = list(dict.fromkeys(timings["check"]))
+    fig, axes = plt.subplots(1, len(checks), figsize=(6 * len(checks), 3.8),
+                             constrained_layout=True, squeeze=False)
+    for ax, check in zip(axes[0], checks, strict=True):
+        t = timings[timings["check"] == check]
+        steps = t["step"].dropna().to_numpy(dtype=float)
+        never = int(t["step"].isna().sum())
+        ax.hist(steps, bins=np.arange(0, n_steps + 3, 3), color="#4c72b0", alpha=0.8)
+        hist = float(t["historical_step"].iloc[0])
+        ax.axvline(hist, color="crimson", lw=2, label=f"history: month {hist:.0f}")
+        ax.set_title(f"{check}: month of the event ({never} replicates: never)", fontsize=10)
+        ax.set_xlabel("months after 1979-02")
+        ax.legend()
+    return fig
+
+
+def hindcast_shares(scores: pd.DataFrame) -> Figure:
+    """Share of replicates meeting each of the first three checks, against the 80 % line."""
+    shares = scores[~scores["check"].str.startswith("militant")]
+    fig, ax = plt.subplots(figsize=(7, 3.2), constrained_layout=True)
+    ax.barh(shares["check"], shares["value"],
+            color=["#55a868" if p else "#c44e52" for p in shares["passed"]])
+    ax.axvline(0.8, color="black", ls="--", lw=1, label="80 %")
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of replicates")
+    ax.legend(loc="lower right")
+    return fig
+
+
+def save(fig: Figure, path: Any) -> None:
+    """Write a figure as PNG and close it."""
+    fig.savefig(path, format="png", **_save_kw())
+    plt.close(fig)
