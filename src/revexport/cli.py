@@ -99,8 +99,9 @@ def run(
     out: Annotated[Path, typer.Option("--out", "-o", help="directory for run outputs")
                    ] = Path("runs"),
     workers: Annotated[int, typer.Option("--workers", "-w", help="worker processes")] = 1,
-    block_size: Annotated[int, typer.Option(help="replicates per block (fixes the random streams)")
-                          ] = 250,
+    block_size: Annotated[int | None, typer.Option(
+        help="replicates per block (fixes the random streams); default from the world's size")
+    ] = None,
     article154: Annotated[bool | None, typer.Option(
         "--article154/--no-article154", help="run under the Article 154 switch")] = None,
     set_: Annotated[list[str] | None, typer.Option(

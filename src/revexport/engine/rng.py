@@ -11,7 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
-DEFAULT_BLOCK_SIZE = 250
+DEFAULT_BLOCK_SIZE = 1000
+#: Elements (replicates x states) a block aims at: large enough to amortise NumPy's per-call
+#: overhead, small enough that the (R, E, 4, S) spending array stays well under a gigabyte.
+BLOCK_ELEMENTS = 250_000
+
+
+def default_block_size(n_states: int) -> int:
+    """Replicates per block for a world of ``n_states`` (a pure function of the scenario,
+    so the default is as reproducible as an explicit choice)."""
+    return max(1, min(DEFAULT_BLOCK_SIZE, BLOCK_ELEMENTS // max(1, n_states)))
 
 
 def block_generator(seed: int, block: int) -> np.random.Generator:

@@ -25,7 +25,7 @@ import pandas as pd
 from revexport import __version__
 from revexport.doctrines.base import Doctrine
 from revexport.doctrines.registry import get_doctrine
-from revexport.engine.rng import DEFAULT_BLOCK_SIZE, block_sizes
+from revexport.engine.rng import block_sizes, default_block_size
 from revexport.engine.run import simulate_block
 from revexport.engine.state import Static
 from revexport.errors import RevexportError
@@ -125,7 +125,7 @@ def run_ensemble(
     *,
     parameters: Mapping[str, float] | None = None,
     article154: bool | None = None,
-    block_size: int = DEFAULT_BLOCK_SIZE,
+    block_size: int | None = None,
     workers: int = 1,
     record_movement: bool = True,
     movement_stride: int = 1,
@@ -150,8 +150,9 @@ def run_ensemble(
         Parameter overrides (on top of the scenario's), checked against their ranges.
     article154 : bool, optional
         Run under the Article 154 switch; the scenario's setting by default.
-    block_size : int
-        Replicates per block (and per random generator).
+    block_size : int, optional
+        Replicates per block (and per random generator); by default
+        :func:`revexport.engine.rng.default_block_size` of the scenario's size.
     workers : int
         Worker processes (1 = run in this process).
     record_movement : bool
@@ -168,6 +169,8 @@ def run_ensemble(
     sc = load_scenario(scenario) if isinstance(scenario, str) else scenario
     if not 1 <= replicates <= MAX_REPLICATES:
         raise RevexportError(f"replicates must be in [1, {MAX_REPLICATES}], got {replicates}")
+    if block_size is None:
+        block_size = default_block_size(len(sc.states))
     if not 1 <= block_size <= 100_000:
         raise RevexportError(f"block_size must be in [1, 100000], got {block_size}")
     if workers < 1:

@@ -120,6 +120,12 @@ def decide(world: World, ctx: StepContext) -> None:
     """Set ``world.shares``, ``world.spend`` and ``world.strike`` for every exporter slot."""
     budget = monthly_budget(world, ctx)
     for group in ctx.groups:
+        if not (world.slot_state[:, group.slots] >= 0).any():
+            # No sitting exporter in this group (e.g. no new aligned regime yet): nothing to do.
+            world.shares[:, group.slots] = 0.0
+            world.spend[:, group.slots] = 0.0
+            world.strike[:, group.slots] = False
+            continue
         obs = observe(world, ctx, group)
         memory = world.doctrine_memory.setdefault(group.key, {})
         alloc = _checked(group.doctrine.decide(obs, memory, ctx.rng), obs, group.doctrine.name)
