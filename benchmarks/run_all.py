@@ -1,0 +1,213 @@
+"""Benchmarks of revexport, side by side with the Mesa reference, written to docs/performance.md.
+
+Measures in one run: throughput on middle-east-1979 (revexport on 1 and 2 cores, the Mesa
+reference on 1), 10,000 replicates on 2 cores, scaling over synthetic worlds, peak memory,
+a long run of a 10,000-state world, the machine's memory bandwidth and compute bound, and the
+statistical equivalence of the two implementations. Every figure in the output is measured by
+this script.
+
+Run: ``python benchmarks/run_all.py`` (about 15 minutes on 2 cores), or ``--quick`` (a minute).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.equivalence import compare as equivalence  # noqa: E402
+
+CELL = r"""
+import json, resource, sys, time, tempfile
+sys.path.insert(0, {root!r})
+import revexport as rx
+from revexport.scenario import load_scenario
+sc = load_scenario({scenario!r})
+if {end!r}:
+    sc = sc.model_copy(update={{"end": {end!r}}})
+with tempfile.TemporaryDirectory() as tmp:
+    t = time.perf_counter()
+    if {mesa!r}:
+        from benchmarks.mesa_reference.model import run_replicates
+        run_replicates(sc, "historical", {replicates}, seed=0)
+    else:
+        rx.run_ensemble(sc, doctrine="historical", replicates={replicates}, seed=0, out_dir=tmp,
+                        workers={workers}, record_movement=False)
+    wall = time.perf_counter() - t
+peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+           resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(json.dumps({{"wall": wall, "peak_mb": peak / 1024, "steps": sc.n_steps,
+                  "states": len(sc.states)}}))
+"""
+
+
+def cell(scenario: str, replicates: int, workers: int = 1, mesa: bool = False,
+         end: str | None = None) -> dict[str, float]:
+    """Run one measurement in a fresh process (so peak memory is its own)."""
+    code = CELL.format(root=str(ROOT), scenario=scenario, replicates=replicates, workers=workers,
+                       mesa=mesa, end=end)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    res: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    res.update(replicates=replicates, workers=workers)
+    res["state_steps"] = replicates * res["states"] * res["steps"]
+    return res
+
+
+def machine_limits(quick: bool) -> dict[str, float]:
+    """STREAM-triad-like bandwidth and float64 matmul throughput, best of three."""
+    n = 5_000_000 if quick else 50_000_000
+    b, c = np.random.default_rng(0).random(n), np.random.default_rng(1).random(n)
+    a = np.empty(n)
+    best = np.inf
+    for _ in range(3):
+        t = time.perf_counter()
+        np.multiply(c, 3.0, out=a)
+        np.add(a, b, out=a)
+        best = min(best, time.perf_counter() - t)
+    # a = b + s*c done as two passes: 5 array transfers of 8 bytes per element.
+    bandwidth = 5 * 8 * n / best / 1e9
+    m = 800 if quick else 2000
+    x = np.random.default_rng(2).random((m, m))
+    best = np.inf
+    for _ in range(3):
+        t = time.perf_counter()
+        x @ x
+        best = min(best, time.perf_counter() - t)
+    return {"bandwidth_gbs": bandwidth, "gflops": 2 * m**3 / best / 1e9}
+
+
+def md_table(df: pd.DataFrame, floatfmt: str = ".3g") -> str:
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for row in df.itertuples(index=False):
+        cells = [format(v, floatfmt) if isinstance(v, float) else str(v) for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="tiny sizes, for a smoke test")
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
+    args = ap.parse_args()
+    q = args.quick
+    started = time.perf_counter()
+    lines = ["# Performance", "",
+             "Measured by `python benchmarks/run_all.py`" + (" --quick" if q else "")
+             + " on this machine; every figure below is written by that script.", "",
+             f"Machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
+             f"Python {platform.python_version()}, NumPy {np.__version__}.", ""]
+
+    # 1. Throughput on the built-in scenario.
+    r_small = 200 if q else 2000
+    mesa_r = 3 if q else 60
+    rows = [cell("middle-east-1979", mesa_r, mesa=True),
+            cell("middle-east-1979", r_small, workers=1),
+            cell("middle-east-1979", r_small, workers=2)]
+    thr = pd.DataFrame({
+        "implementation": ["Mesa 3.3 reference", "revexport", "revexport"],
+        "cores": [1, 1, 2],
+        "replicates": [r["replicates"] for r in rows],
+        "wall s": [r["wall"] for r in rows],
+        "replicate-runs/s": [r["replicates"] / r["wall"] for r in rows],
+        "state-steps/s": [r["state_steps"] / r["wall"] for r in rows],
+        "peak MB": [r["peak_mb"] for r in rows],
+    })
+    base = thr["replicate-runs/s"].iloc[0]
+    thr["x Mesa"] = thr["replicate-runs/s"] / base
+    lines += ["## Throughput on middle-east-1979, 1979-02 to 1990-12 (143 months, 22 states)", "",
+              md_table(thr), "",
+              "Target: at least 300 times the Mesa reference. Reached: "
+              f"{thr['x Mesa'].iloc[1]:.0f}x on 1 core, {thr['x Mesa'].iloc[2]:.0f}x on 2 cores.",
+              ""]
+
+    # 2. 10,000 replicates on 2 cores.
+    big = cell("middle-east-1979", 1000 if q else 10_000, workers=2)
+    lines += [f"## {big['replicates']:,} replicates on 2 cores", "",
+              f"{big['replicates']:,} replicates of 1979-1990 took {big['wall']:.2f} s wall "
+              f"on 2 cores (target: 3 s), peak memory {big['peak_mb']:.0f} MB.", ""]
+
+    # 3. Scaling on synthetic worlds.
+    sizes = [100, 1000] if q else [100, 1000, 10_000]
+    reps = [1, 10, 100] if q else [1, 10, 100, 1000, 10_000]
+    limit = 2e5 if q else 1.2e6
+    grid = []
+    for n in sizes:
+        for r in reps:
+            if n * r > limit:
+                grid.append(dict(states=n, replicates=r, status="skipped (R x N too large)"))
+                continue
+            res = cell(f"synthetic:{n}", r)
+            grid.append(dict(states=n, replicates=r, status="run", wall=res["wall"],
+                             peak_mb=res["peak_mb"],
+                             us_per_state_step=1e6 * res["wall"] / res["state_steps"]))
+    g = pd.DataFrame(grid)
+    ran = g[g["status"] == "run"].copy()
+    ran["RN"] = ran["states"] * ran["replicates"]
+    big_cells = ran[ran["RN"] >= ran["RN"].max() / 100]
+    slope, intercept = np.polyfit(big_cells["RN"], big_cells["wall"], 1)
+    pred = intercept + slope * ran["RN"]
+    ran["deviation from linear fit"] = (ran["wall"] - pred) / ran["wall"]
+    dev = float(np.abs(ran.loc[big_cells.index, "deviation from linear fit"]).max())
+    show = g.merge(ran[["states", "replicates", "deviation from linear fit"]],
+                   on=["states", "replicates"], how="left")
+    lines += ["## Scaling on synthetic worlds (143 months, one core, outputs to disk)", "",
+              md_table(show.fillna("")), "",
+              f"Linear fit over the cells with R x N at least 1 % of the largest: time = "
+              f"{intercept:.3g} s + {slope * 1e6:.3g} us x R x N; largest relative deviation "
+              f"{dev:.0%} (target: within 25 %). Small cells are dominated by fixed costs "
+              "(process start, scenario validation, file writing).", ""]
+
+    # 4. A long run of a large world.
+    if q:
+        long = cell("synthetic:2000", 10, workers=2, end="1984-01")
+    else:
+        long = cell("synthetic:10000", 100, workers=2, end="2062-05")
+    lines += ["## A long run of a large world, outputs streamed to disk", "",
+              f"{long['states']:,} states x {long['replicates']} replicates x {long['steps']:,} "
+              f"months on 2 cores: {long['wall']:.1f} s wall, peak memory "
+              f"{long['peak_mb']:.0f} MB (per-step outputs are written block by block; "
+              "memory does not grow with the number of months beyond the per-step metrics).", ""]
+
+    # 5. The machine's limits.
+    lim = machine_limits(q)
+    best = float(thr["state-steps/s"].iloc[2])
+    # Rough traffic per state-step: ~60 float64 arrays of shape (R, S) or (R, E, S) read or
+    # written per step, most of them several times (an estimate, not a count).
+    bytes_per_state_step = 60 * 8 * 3
+    lines += ["## The machine's limits", "",
+              f"Memory bandwidth (STREAM-triad-like, a = b + s c): {lim['bandwidth_gbs']:.1f} GB/s. "
+              f"Compute bound (float64 matrix product): {lim['gflops']:.1f} GFLOP/s.", "",
+              f"At {best:.3g} state-steps/s on 2 cores and an estimated {bytes_per_state_step} "
+              f"bytes moved per state-step, the engine uses about "
+              f"{best * bytes_per_state_step / 1e9 / lim['bandwidth_gbs']:.1%} of the memory "
+              "bandwidth: at 22 states a block's arrays fit in cache, and the time goes to "
+              "NumPy's per-call overhead (hundreds of small array operations per step), not "
+              "to memory traffic.", ""]
+
+    # 6. Equivalence with the Mesa reference.
+    eq = equivalence(n_revexport=200 if q else 1000, n_mesa=5 if q else 300)
+    lines += ["## Statistical equivalence with the Mesa reference", "",
+              "Final outcomes of the two implementations, two-sample tests, Holm-corrected "
+              "over all rows (agree: corrected p at least 0.05).", "",
+              md_table(eq), "",
+              f"{int(eq['agree'].sum())} of {len(eq)} outcomes agree.", ""]
+    lines += [f"Benchmark wall time: {time.perf_counter() - started:.0f} s.", ""]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""The benchmark scripts run (tiny sizes); no timing is asserted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_quick_benchmark_writes_every_section(tmp_path) -> None:
+    out = tmp_path / "performance.md"
+    res = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run_all.py"), "--quick",
+                          "--out", str(out)], capture_output=True, text=True, timeout=900)
+    assert res.returncode == 0, res.stderr
+    text = out.read_text()
+    for heading in ("## Throughput on middle-east-1979", "replicates on 2 cores",
+                    "## Scaling on synthetic worlds", "## A long run of a large world",
+                    "## The machine's limits", "## Statistical equivalence with the Mesa reference"):
+        assert heading in text, heading
+    assert "| Mesa 3.3 reference | 1 |" in text
+
+
+def test_mesa_reference_matches_engine_outcome_names() -> None:
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.mesa_reference.model import run_replicates
+
+    from revexport.scenario import load_scenario
+
+    rows = run_replicates(load_scenario("middle-east-1979"), "militant", 2, seed=1)
+    assert len(rows) == 2
+    assert set(rows[0]) == {"wars_started", "war_months", "coalition_mean", "sanctions_mean",
+                            "aligned_final", "regime_changes", "exporter_economy_final"}
