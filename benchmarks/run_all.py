@@ -161,7 +161,7 @@ def main() -> None:
     ran["deviation from linear fit"] = (ran["wall"] - pred) / ran["wall"]
     dev = float(np.abs(ran.loc[big_cells.index, "deviation from linear fit"]).max())
     show = g.merge(ran[["states", "replicates", "deviation from linear fit"]],
-                   on=["states", "replicates"], how="left")
+                   on=["states", "replicates"], how="left").astype(object)
     lines += ["## Scaling on synthetic worlds (143 months, one core, outputs to disk)", "",
               md_table(show.fillna("")), "",
               f"Linear fit over the cells with R x N at least 1 % of the largest: time = "
