@@ -322,7 +322,8 @@ def print_hindcast(scores: Any) -> None:
         t.add_column(c, no_wrap=c == "check")
     for row in scores.itertuples(index=False):
         is_p = row.check.startswith("militant")
-        t.add_row(row.check, f"{row.value:.3g}" + ("" if is_p else " of replicates"),
+        value = "< 1e-300" if row.value == 0 else f"{row.value:.3g}"
+        t.add_row(row.check, value + ("" if is_p else " of replicates"),
                   f"{'<' if is_p else '>='} {row.threshold:g}",
                   "[green]yes[/]" if row.passed else "[red]no[/]", row.detail)
     console.print(t)
