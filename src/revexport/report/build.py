@@ -54,8 +54,17 @@ def _table(df: pd.DataFrame, digits: int = 3) -> str:
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = json.loads(df.to_json(orient="records", double_precision=12))
-    return out
+    """Rows as plain Python values at full precision (tiny p-values stay non-zero); NaN -> None."""
+    def plain(v: Any) -> Any:
+        if isinstance(v, np.bool_ | bool):
+            return bool(v)
+        if isinstance(v, np.integer):
+            return int(v)
+        if isinstance(v, float | np.floating):
+            return float(v) if np.isfinite(v) else None
+        return v
+
+    return [{str(k): plain(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
 
 
 def _map_steps(months: Sequence[str], dates: Sequence[str]) -> list[tuple[int, str]]:
