@@ -8,21 +8,9 @@ the engine trusts it.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
-REGIME_TYPES: tuple[str, ...] = (
-    "monarchy",
-    "military-authoritarian",
-    "single-party",
-    "theocratic",
-    "democracy",
-    "communist",
-    "aligned-revolutionary",
-)
-ALIGNMENTS: tuple[str, ...] = ("West", "East", "non-aligned")
-SUPERPOWERS: tuple[str, ...] = ("West", "East")
 
 RegimeType = Literal[
     "monarchy",
@@ -34,6 +22,10 @@ RegimeType = Literal[
     "aligned-revolutionary",
 ]
 Alignment = Literal["West", "East", "non-aligned"]
+# The codes the engine uses are positions in these tuples, derived from the types above.
+REGIME_TYPES: tuple[str, ...] = get_args(RegimeType)
+ALIGNMENTS: tuple[str, ...] = get_args(Alignment)
+SUPERPOWERS: tuple[str, ...] = ("West", "East")
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
