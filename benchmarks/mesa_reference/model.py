@@ -550,6 +550,7 @@ class RevolutionModel(mesa.Model):
 
     def _fresh_regime(self, a: StateAgent) -> None:
         a.legitimacy, a.movement = 0.5, 0.0
+        a.legitimacy0, a.repression0 = 0.5, a.repression  # the new regime's own anchors
         self.regime_changes += 1
 
     def home(self) -> None:

@@ -132,3 +132,19 @@ def test_war_weakens_both_sides_and_costs_the_economy(make_world):
     assert (world.capability[:, e] < cap0[:, e]).all()
     assert (world.economy[:, s] < econ0[:, s]).all()
     assert (world.weariness[:, [s, e]] > 0).all()
+
+
+def test_a_new_regime_drifts_to_its_own_levels_not_the_old_regimes(make_world):
+    static, world, ctx = make_world(n=2000, coup_hazard=0.005, economy_noise=0.0)
+    s = static.codes.index("ISR")  # a legitimate regime (0.75 at the start)
+    world.movement[:, s] = 0.95  # far above resilience: it falls
+    regime.change(world, ctx)
+    fell = world.fell[:, s]
+    assert fell.mean() > 0.5
+    assert np.all(world.anchor_legitimacy[fell, s] == 0.5)
+    assert np.all(world.anchor_legitimacy[~fell, s] == static.legitimacy0[s])
+    for _ in range(60):
+        home.update(world, ctx)
+    # Legitimacy of the new regimes heads to the new anchor, not to the old regime's level.
+    assert abs(world.legitimacy[fell, s].mean() - 0.5) < abs(
+        world.legitimacy[fell, s].mean() - static.legitimacy0[s])

@@ -50,7 +50,7 @@ def test_state_stays_finite_and_in_bounds(values, doctrine, scenario, seed, arti
             assert np.all(np.isfinite(arr)), name
             assert np.all(arr >= 0), name
         for name in ("cohesion", "legitimacy", "repression", "movement", "intent", "proximity",
-                     "weariness"):
+                     "weariness", "anchor_legitimacy", "anchor_repression"):
             assert np.all(getattr(world, name) <= 1.0), name
         active = world.slot_state >= 0
         # Shares of a sitting exporter sum to 1 (0 in the month a new one takes its slot,

@@ -165,6 +165,8 @@ class World:
     capability : (R, S) military capability, % of world, before cohesion
     cohesion : (R, S) military cohesion multiplier in [0, 1]
     legitimacy, repression, movement : (R, S) in [0, 1]
+    anchor_legitimacy, anchor_repression : (R, S) the levels the regime in place drifts back
+        to (the scenario's at the start; a new regime's own after a fall)
     regime, alignment : (R, S) int64 codes
     aid : (R, S) accumulated superpower aid, in capability units
     coalition : (R, S) bool, member of the coalition against the exporters
@@ -202,6 +204,8 @@ class World:
     legitimacy: F
     repression: F
     movement: F
+    anchor_legitimacy: F
+    anchor_repression: F
     regime: I
     alignment: I
     aid: F
@@ -296,6 +300,8 @@ def initial_world(static: Static, params: Parameters, n_replicates: int) -> Worl
         legitimacy=tile(static.legitimacy0),
         repression=tile(static.repression0),
         movement=tile(static.movement0),
+        anchor_legitimacy=tile(static.legitimacy0),
+        anchor_repression=tile(static.repression0),
         regime=np.tile(static.regime0, (r, 1)),
         alignment=np.tile(static.alignment0, (r, 1)),
         aid=np.zeros((r, s)),

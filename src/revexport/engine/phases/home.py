@@ -53,7 +53,7 @@ def update(world: World, ctx: StepContext) -> None:
 
     # Legitimacy toward its target.
     performance = np.clip(world.economy / trend - 1.0, -0.5, 0.5)
-    target = st.legitimacy0 + p.legitimacy_economy_weight * performance
+    target = world.anchor_legitimacy + p.legitimacy_economy_weight * performance
     hostility = np.minimum(1.0, world.coalition.mean(axis=1) * 3.0 + sanctioned + 0.25 * n_sp)
     exp_bonus = world.rally + p.hostility_rally * hostility[:, None]
     bonus = np.zeros(world.economy.shape)

@@ -53,8 +53,11 @@ def change(world: World, ctx: StepContext) -> None:
     world.regime = np.where(aligned, ALIGNED, np.where(to_military, MILITARY_RULE, world.regime))
     if not world.fell.any():
         return
-    # A new regime starts with a fresh slate: middling legitimacy, no movement.
+    # A new regime starts with a fresh slate: middling legitimacy, no movement; it keeps the
+    # coercive apparatus it found. These become the levels it drifts back to.
     world.legitimacy = np.where(world.fell, 0.5, world.legitimacy)
+    world.anchor_legitimacy = np.where(world.fell, 0.5, world.anchor_legitimacy)
+    world.anchor_repression = np.where(world.fell, world.repression, world.anchor_repression)
     world.movement = np.where(world.fell, 0.0, world.movement)
     world.alignment = np.where(aligned, NONALIGNED, world.alignment)
     world.coalition &= ~aligned

@@ -54,10 +54,10 @@ def respond(world: World, ctx: StepContext) -> None:
 
 
 def _repress(world: World, ctx: StepContext, ok: np.ndarray) -> None:
-    p, st = ctx.params, ctx.static
+    p = ctx.params
     excess = np.maximum(world.movement - p.repression_trigger, 0.0)
     restraint = np.where(world.regime == DEMOCRACY, 1.0 - p.democracy_repression_restraint, 1.0)
-    target = np.clip(st.repression0 + 2.0 * excess * restraint, 0.0, 1.0)
+    target = np.clip(world.anchor_repression + 2.0 * excess * restraint, 0.0, 1.0)
     delta = p.repression_response * (target - world.repression)
     delta = np.where(ok, delta, 0.0)
     world.repression = np.clip(world.repression + delta, 0.0, 1.0)
