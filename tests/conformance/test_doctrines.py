@@ -71,3 +71,22 @@ def test_the_check_catches_a_rule_that_names_a_country_or_a_year() -> None:
     assert names_country_or_date("x = obs.regime == 'IRQ'") == "'IRQ'"
     assert names_country_or_date("if step > 1980: pass") == "the year 1980"
     assert names_country_or_date('"""Cites Walt 1996."""\nx = 1') is None
+
+
+def test_an_empty_slot_keeps_its_doctrine_memory(make_world) -> None:
+    """Memory of a slot with no sitting exporter does not drift (replicates stay independent)."""
+    from revexport.engine.phases.decision import observe
+
+    for name in ("factional", "gradualist"):
+        _static, world, ctx = make_world(n=50, doctrine=name)
+        group = ctx.groups[0]
+        world.slot_state[:25, 0] = -1  # half the replicates: the exporter has fallen
+        memory = world.doctrine_memory[group.key]
+        before = {k: v.copy() for k, v in memory.items()}
+        for _ in range(5):
+            world.attacked[:, 0] = True
+            get_doctrine(name).decide(observe(world, ctx, group), memory, ctx.rng)
+        key = "weights" if name == "factional" else "stage"
+        assert np.array_equal(memory[key][:25], before[key][:25])
+        if name == "factional":
+            assert not np.array_equal(memory[key][25:], before[key][25:])

@@ -76,8 +76,10 @@ class Factional(Doctrine):
 
     @staticmethod
     def _update_weights(obs: Observation, memory: dict[str, F]) -> None:
+        # Only a sitting exporter's factions learn: an empty slot's memory waits unchanged.
+        active = obs.active
         new_successes = np.maximum(obs.successes - memory["successes_seen"], 0.0)
-        memory["successes_seen"] = obs.successes.copy()
+        memory["successes_seen"] = np.where(active, obs.successes, memory["successes_seen"])
         crisis = np.clip(5.0 * (1.0 - obs.economy), 0.0, 1.0)
         signal = np.zeros(memory["weights"].shape)
         signal[..., MIL] = obs.attacked + new_successes + 0.5 * obs.threat_felt
@@ -87,4 +89,5 @@ class Factional(Doctrine):
         signal -= signal.mean(axis=-1, keepdims=True)
         logw = np.log(np.maximum(memory["weights"], 1e-9)) + obs.params.faction_learning_rate * signal
         w = np.exp(logw - logw.max(axis=-1, keepdims=True))
-        memory["weights"] = w / w.sum(axis=-1, keepdims=True)
+        memory["weights"] = np.where(active[..., None], w / w.sum(axis=-1, keepdims=True),
+                                     memory["weights"])

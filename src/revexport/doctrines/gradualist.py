@@ -56,6 +56,7 @@ class Gradualist(Doctrine):
             & ~obs.at_war.any(axis=-1)
         )
         stage = np.clip(memory["stage"] + np.where(stable, self.ramp, -0.5 * self.ramp), 0.0, 1.0)
+        stage = np.where(obs.active, stage, memory["stage"])  # an empty slot's stage waits
         memory["stage"] = stage
         calm = Nationalist().decide(obs, memory, rng)
         bold = Militant().decide(obs, memory, rng)
