@@ -23,8 +23,10 @@ References cited by short name:
 from __future__ import annotations
 
 import dataclasses
+from collections import namedtuple
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from revexport.errors import RevexportError
@@ -361,3 +363,13 @@ class Parameters:
     def to_dict(self) -> dict[str, float]:
         """The parameter values by name."""
         return {f.name: float(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    @cached_property
+    def values(self) -> Any:
+        """The values as a :data:`ParameterValues` named tuple of floats: what compiled kernels read."""
+        return ParameterValues(**self.to_dict())
+
+
+#: Every parameter as a field of a named tuple of floats (Numba kernels take it as one argument).
+ParameterValues = namedtuple(  # type: ignore[misc]
+    "ParameterValues", [f.name for f in dataclasses.fields(Parameters)])

@@ -54,6 +54,8 @@ class Static:
         ``WEST`` or ``EAST`` for the superpowers' rows, -1 otherwise.
     land, sea : scipy.sparse.csr_matrix of shape (S, S)
         Symmetric 0/1 adjacency (sparse).
+    adjacency : scipy.sparse.csr_matrix of shape (S, S)
+        ``land + sea``: 1 for a land or a sea neighbour, 2 for both.
     degree : ndarray of shape (S,)
     gdp_share : ndarray of shape (S,)
         Each state's share of the scenario's total GDP (its weight as a trading partner).
@@ -79,6 +81,7 @@ class Static:
     superpower: I
     land: sp.csr_matrix
     sea: sp.csr_matrix
+    adjacency: sp.csr_matrix
     degree: F
     gdp_share: F
     initial_exporters: I
@@ -121,6 +124,8 @@ class Static:
             return m
 
         land, sea = adj("land"), adj("sea")
+        adjacency = (land + sea).tocsr()
+        adjacency.sort_indices()
         gdp = col("gdp")
         n_new = int(params.new_exporter_slots)
         slot_doctrine = tuple(
@@ -145,7 +150,8 @@ class Static:
                  for st in sc.states], dtype=np.int64),
             land=land,
             sea=sea,
-            degree=np.asarray((land + sea).sum(axis=1)).ravel(),
+            adjacency=adjacency,
+            degree=np.asarray(adjacency.sum(axis=1)).ravel(),
             gdp_share=gdp / gdp.sum(),
             initial_exporters=np.array([idx[ex.state] for ex in sc.exporters], dtype=np.int64),
             slot_doctrine=slot_doctrine,
@@ -267,8 +273,7 @@ def proximity_rows(static: Static, states: I, params: Parameters) -> F:
     onehot = sp.csr_matrix((np.ones(k), (np.arange(k), states)), shape=(k, s))
     land = (onehot @ static.land).toarray() > 0
     sea = (onehot @ static.sea).toarray() > 0
-    one_hop = (onehot @ (static.land + static.sea))
-    two = (one_hop @ (static.land + static.sea)).toarray() > 0
+    two = (onehot @ static.adjacency @ static.adjacency).toarray() > 0
     prox = np.full((k, s), params.proximity_far)
     prox[two] = params.proximity_two_hop
     prox[sea] = params.proximity_sea

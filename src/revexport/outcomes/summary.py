@@ -139,7 +139,7 @@ def _first_strike(out: pd.DataFrame, starts: pd.DataFrame, static: Static) -> No
     first = first.set_index("replicate")
     out["first_strike_step"] = first["step"].reindex(out.index).astype(float)
     out["first_strike_by"] = first["state"].reindex(out.index).fillna("")
-    adjacency = static.land + static.sea
+    adjacency = static.adjacency
     idx = {c: i for i, c in enumerate(static.codes)}
     a = np.array([idx.get(c, -1) for c in first["state"]], dtype=np.int64)
     b = np.array([idx.get(c, -1) for c in first["exporter"]], dtype=np.int64)

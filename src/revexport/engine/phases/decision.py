@@ -9,6 +9,7 @@ per means and target.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from revexport.doctrines.base import Allocation, Observation
 from revexport.engine.context import DoctrineGroup, StepContext
@@ -25,22 +26,28 @@ from revexport.engine.state import (
 from revexport.errors import RevexportError
 
 
-def observe(world: World, ctx: StepContext, group: DoctrineGroup) -> Observation:
-    """What the exporters in ``group`` can observe."""
+def observe(world: World, ctx: StepContext, group: DoctrineGroup,
+            rows: NDArray[np.int64] | None = None) -> Observation:
+    """What the exporters in ``group`` can observe, in the replicates ``rows`` (all by default)."""
+    def take(values: np.ndarray) -> np.ndarray:
+        return values if rows is None else values[rows]
+
     slots = group.slots
-    st = world.slot_state[:, slots]
+    st = take(world.slot_state[:, slots])
     active = st >= 0
-    pw = power(world)
+    at_state = np.maximum(st, 0)
+    pw = take(power(world))
+    ok = take(eligible(world, ctx))
 
     def own(values: np.ndarray) -> np.ndarray:
-        return np.asarray(world.slot_values(values)[:, slots])
+        """(R, K) the exporters' own values (0 for an empty slot)."""
+        return np.where(active, np.take_along_axis(take(values), at_state, axis=1), 0.0)
 
-    valid = eligible(world, ctx)[:, None, :] & active[..., None]
-    sanction_share = (world.sanctioning * ctx.static.gdp_share).sum(axis=1) + 0.25 * (
-        world.superpower_sanction.sum(axis=1)
-    )
-    n_others = np.maximum(eligible(world, ctx).sum(axis=1), 1)
-    coalition_share = world.coalition.sum(axis=1) / n_others
+    valid = ok[:, None, :] & active[..., None]
+    sanction_share = take((world.sanctioning * ctx.static.gdp_share).sum(axis=1) + 0.25 * (
+        world.superpower_sanction.sum(axis=1)))
+    n_others = np.maximum(ok.sum(axis=1), 1)
+    coalition_share = take(world.coalition).sum(axis=1) / n_others
     r, k = st.shape
     return Observation(
         step=world.step,
@@ -48,23 +55,23 @@ def observe(world: World, ctx: StepContext, group: DoctrineGroup) -> Observation
         active=active,
         economy=own(world.economy),
         legitimacy=own(world.legitimacy),
-        power=own(pw),
+        power=own(power(world)),
         cohesion=own(world.cohesion),
-        at_war=_read_only(world.war[:, slots]),
+        at_war=_read_only(take(world.war[:, slots])),
         weariness=own(world.weariness),
-        attacked=_read_only(world.attacked[:, slots]),
-        successes=_read_only(world.successes[:, slots]),
+        attacked=_read_only(take(world.attacked[:, slots])),
+        successes=_read_only(take(world.successes[:, slots])),
         threat_felt=np.broadcast_to(coalition_share[:, None], (r, k)),
         sanctions=np.broadcast_to(np.minimum(1.0, sanction_share)[:, None], (r, k)),
-        movement=_read_only(world.movement),
-        target_legitimacy=_read_only(world.legitimacy),
+        movement=_read_only(take(world.movement)),
+        target_legitimacy=_read_only(take(world.legitimacy)),
         target_power=_read_only(pw),
-        regime=_read_only(world.regime),
-        alignment=_read_only(world.alignment),
-        protected=protected_clients(world, ctx),
+        regime=_read_only(take(world.regime)),
+        alignment=_read_only(take(world.alignment)),
+        protected=take(protected_clients(world, ctx)),
         affinity=_read_only(ctx.static.affinity),
         grievance=_read_only(ctx.static.grievance),
-        proximity=_read_only(world.proximity[:, slots]),
+        proximity=_read_only(take(world.proximity[:, slots])),
         valid_target=valid,
     )
 
@@ -117,29 +124,54 @@ def article154(alloc: Allocation) -> Allocation:
 
 
 def decide(world: World, ctx: StepContext) -> None:
-    """Set ``world.shares``, ``world.spend`` and ``world.strike`` for every exporter slot."""
+    """Set ``world.shares``, ``world.spend`` and ``world.strike`` for every exporter slot.
+
+    Each doctrine sees only the replicates in which one of its slots holds a sitting
+    exporter (e.g. a newly aligned regime's doctrine, only where one has arisen); its
+    memory is read and written for those replicates alone, so an empty slot's memory
+    waits unchanged.
+    """
     budget = monthly_budget(world, ctx)
+    n_rep = world.n_replicates
     for group in ctx.groups:
-        if not (world.slot_state[:, group.slots] >= 0).any():
-            # No sitting exporter in this group (e.g. no new aligned regime yet): nothing to do.
-            world.shares[:, group.slots] = 0.0
-            world.spend[:, group.slots] = 0.0
-            world.strike[:, group.slots] = False
+        s = group.slots
+        world.shares[:, s] = 0.0
+        world.spend[:, s] = 0.0
+        world.strike[:, s] = False
+        sitting = np.flatnonzero((world.slot_state[:, s] >= 0).any(axis=1))
+        if sitting.size == 0:
             continue
-        obs = observe(world, ctx, group)
+        rows = None if sitting.size == n_rep else sitting
+        obs = observe(world, ctx, group, rows)
         memory = world.doctrine_memory.setdefault(group.key, {})
-        alloc = _checked(group.doctrine.decide(obs, memory, ctx.rng), obs, group.doctrine.name)
+        seen = memory if rows is None else {k: v[rows] for k, v in memory.items()}
+        alloc = _checked(group.doctrine.decide(obs, seen, ctx.rng), obs, group.doctrine.name)
+        if rows is not None:
+            _put_rows(memory, seen, rows, n_rep)
         if ctx.static.article154:
             alloc = article154(alloc)
         active = obs.active
-        s = group.slots
-        world.shares[:, s] = np.where(active[..., None], alloc.shares, 0.0)
-        world.strike[:, s] = alloc.strike & active[..., None]
-        b = budget[:, s]
+        shares = np.where(active[..., None], alloc.shares, 0.0)
+        strike = alloc.strike & active[..., None]
+        b = budget[:, s] if rows is None else budget[rows][:, s]
+        spend = np.empty((*active.shape, 4, world.spend.shape[-1]))
         for j, means in enumerate((PROPAGANDA, SUPPORT, COVERT)):
-            world.spend[:, s, j] = (b * world.shares[:, s, means])[..., None] * alloc.targets
+            spend[:, :, j] = (b * shares[..., means])[..., None] * alloc.targets
         # Military spending goes to the wars under way and those opened now.
-        fronts = (world.war[:, s] | world.strike[:, s]).astype(np.float64)
+        fronts = (obs.at_war | strike).astype(np.float64)
         n_fronts = fronts.sum(axis=-1, keepdims=True)
         per_front = np.divide(fronts, n_fronts, out=np.zeros_like(fronts), where=n_fronts > 0)
-        world.spend[:, s, 3] = (b * world.shares[:, s, MILITARY])[..., None] * per_front
+        spend[:, :, 3] = (b * shares[..., MILITARY])[..., None] * per_front
+        at = np.ix_(sitting, s)
+        world.shares[at] = shares
+        world.strike[at] = strike
+        world.spend[at] = spend
+
+
+def _put_rows(memory: dict[str, np.ndarray], seen: dict[str, np.ndarray], rows: np.ndarray,
+              n_rep: int) -> None:
+    """Write a doctrine's memory of the replicates ``rows`` back into the whole block's."""
+    for key, values in seen.items():
+        if key not in memory:
+            memory[key] = np.zeros((n_rep, *np.shape(values)[1:]))
+        memory[key][rows] = values

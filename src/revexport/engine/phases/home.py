@@ -13,19 +13,30 @@ sanctions read as a foreign conspiracy) and war weariness.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from revexport.engine import kernels
 from revexport.engine.context import StepContext
 from revexport.engine.phases.common import monthly_budget
-from revexport.engine.state import DIPLOMACY, DOMESTIC, EXPORT_MEANS, MILITARY, World
+from revexport.engine.state import DIPLOMACY, DOMESTIC, EXPORT_MEANS, MILITARY, B, F, I, World
 
 
 def update(world: World, ctx: StepContext) -> None:
     """Move economies, legitimacy, cohesion and capability by one month."""
     p, st = ctx.params, ctx.static
-    budget = monthly_budget(world, ctx)  # what was spent this month, before the economy moves
-    trend = np.exp(p.base_growth * (world.step + 1))
+    trend = float(np.exp(p.base_growth * (world.step + 1)))
     shock = ctx.rng.normal(0.0, p.economy_noise, world.economy.shape)
+    if kernels.compiled():
+        _update_kernel(
+            world.economy, world.legitimacy, world.anchor_legitimacy, world.cohesion,
+            world.capability, world.weariness, world.coalition, world.sanctioning,
+            world.superpower_sanction, world.shares, world.rally, world.slot_state,
+            world.export_spend, world.sanction_loss, st.gdp0, st.gdp_share, st.capability0,
+            shock, trend, p.values)
+        return
+    budget = monthly_budget(world, ctx)  # what was spent this month, before the economy moves
 
     # Exporter-specific growth, scattered onto their states.
     shares = world.shares
@@ -70,3 +81,58 @@ def update(world: World, ctx: StepContext) -> None:
     np.add.at(mobilised, (r, s), p.mobilisation_gain * shares[r, e, MILITARY])
     backed = st.capability0 * np.minimum(world.economy, 2.0) * (1.0 + mobilised)
     world.capability = world.capability + p.rearm_rate * (backed - world.capability)
+
+
+@kernels.kernel
+def _update_kernel(economy: F, legitimacy: F, anchor_legitimacy: F, cohesion: F, capability: F,
+                   weariness: F, coalition: B, sanctioning: B, superpower_sanction: B, shares: F,
+                   rally: F, slot_state: I, export_spend: F, sanction_loss: F, gdp0: F,
+                   gdp_share: F, capability0: F, shock: F, trend: float,
+                   p: Any) -> None:  # pragma: no cover - compiled
+    """The loop twin of :func:`update`: writes in place."""
+    n_r, n_s = economy.shape
+    n_e = slot_state.shape[1]
+    extra = np.zeros(n_s)
+    bonus = np.zeros(n_s)
+    mobilised = np.zeros(n_s)
+    for r in range(n_r):
+        sanctioned = 0.0
+        members = 0.0
+        for s in range(n_s):
+            sanctioned += sanctioning[r, s] * gdp_share[s]
+            members += coalition[r, s]
+        n_sp = 1.0 * superpower_sanction[r, 0] + 1.0 * superpower_sanction[r, 1]
+        drag = p.sanction_drag * sanctioned + p.superpower_sanction_drag * n_sp
+        hostility = min(1.0, members / n_s * 3.0 + sanctioned + 0.25 * n_sp)
+        extra[:] = 0.0
+        bonus[:] = 0.0
+        mobilised[:] = 0.0
+        for e in range(n_e):
+            x = slot_state[r, e]
+            if x < 0:
+                continue
+            export = ((shares[r, e, 2] + shares[r, e, 3]) + shares[r, e, 4]) + shares[r, e, 5]
+            # What was spent this month, on the budget before the economy moves.
+            export_spend[r, e] += p.budget_fraction * (gdp0[x] * economy[r, x]) / 12.0 * export
+            extra[x] += (p.domestic_growth_bonus * shares[r, e, 0]
+                         + p.trade_growth_bonus * shares[r, e, 1]
+                         - p.export_spending_drag * export - drag)
+            bonus[x] += rally[r, e] + p.hostility_rally * hostility
+            mobilised[x] += p.mobilisation_gain * shares[r, e, 5]
+        for s in range(n_s):
+            pull = p.economy_recovery * (trend - economy[r, s]) / trend
+            economy[r, s] = max(economy[r, s] * np.exp(p.base_growth + extra[s] + shock[r, s] + pull),
+                                0.05)
+        for e in range(n_e):
+            x = slot_state[r, e]
+            if x >= 0:
+                sanction_loss[r, e] += drag * (gdp0[x] * economy[r, x]) / 12.0
+        for s in range(n_s):
+            performance = min(max(economy[r, s] / trend - 1.0, -0.5), 0.5)
+            target = anchor_legitimacy[r, s] + p.legitimacy_economy_weight * performance
+            target = min(max(target + bonus[s] - p.weariness_legitimacy * weariness[r, s], 0.0), 1.0)
+            legitimacy[r, s] = min(max(
+                legitimacy[r, s] + p.legitimacy_adjustment * (target - legitimacy[r, s]), 0.0), 1.0)
+            cohesion[r, s] = cohesion[r, s] + p.cohesion_recovery * (1.0 - cohesion[r, s])
+            backed = capability0[s] * min(economy[r, s], 2.0) * (1.0 + mobilised[s])
+            capability[r, s] = capability[r, s] + p.rearm_rate * (backed - capability[r, s])

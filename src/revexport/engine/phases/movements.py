@@ -16,11 +16,14 @@ Exporters, superpowers and aligned regimes carry no movement.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from revexport.engine import kernels
 from revexport.engine.context import StepContext
 from revexport.engine.phases.common import eligible
-from revexport.engine.state import ALIGNED, F, World
+from revexport.engine.state import ALIGNED, F, I, World
 
 
 def attractiveness(world: World, ctx: StepContext) -> F:
@@ -37,6 +40,15 @@ def attractiveness(world: World, ctx: StepContext) -> F:
 def grow(world: World, ctx: StepContext) -> None:
     """Update ``world.movement`` (R, S) in place."""
     p, st = ctx.params, ctx.static
+    noise = ctx.rng.normal(0.0, p.movement_noise, world.movement.shape)
+    if kernels.compiled():
+        adj = st.adjacency
+        _grow_kernel(
+            world.movement, world.spend, world.slot_state, world.legitimacy, world.economy,
+            world.cohesion, world.successes, world.repression, world.regime, st.superpower,
+            st.gdp0, st.affinity, st.grievance, st.degree, adj.indptr, adj.indices, adj.data,
+            noise, p.values)
+        return
     prop = world.spend[:, :, 0]
     covert_support = world.spend[:, :, 1] + world.spend[:, :, 2]
     pull = prop / (prop + p.propaganda_half_saturation) * attractiveness(world, ctx)[..., None]
@@ -46,8 +58,7 @@ def grow(world: World, ctx: StepContext) -> None:
     support = covert_support.sum(axis=1)
     armed = support / (support + capacity)
     aligned = (world.regime == ALIGNED).astype(np.float64)
-    adjacency = st.land + st.sea
-    aligned_nb = (adjacency @ aligned.T).T / np.maximum(st.degree, 1.0)
+    aligned_nb = (st.adjacency @ aligned.T).T / np.maximum(st.degree, 1.0)
     receptive = st.affinity * st.grievance
     growth = (
         p.movement_propaganda_growth * propaganda * receptive
@@ -57,6 +68,55 @@ def grow(world: World, ctx: StepContext) -> None:
     )
     shrink = p.movement_repression_effect * world.repression + p.movement_decay
     m = world.movement
-    noise = ctx.rng.normal(0.0, p.movement_noise, m.shape)
     m = m + growth * (1.0 - m) - shrink * m + noise
     world.movement = np.where(eligible(world, ctx), np.clip(m, 0.0, 1.0), 0.0)
+
+
+@kernels.kernel
+def _grow_kernel(movement: F, spend: F, slot_state: I, legitimacy: F, economy: F, cohesion: F,
+                 successes: F, repression: F, regime: I, superpower: I, gdp0: F, affinity: F,
+                 grievance: F, degree: F, indptr: I, indices: I, weights: F, noise: F,
+                 p: Any) -> None:  # pragma: no cover - compiled
+    """The loop twin of :func:`grow`: writes ``movement`` in place."""
+    capacity_scale = p.support_capacity_scale * p.budget_fraction
+    contagion = p.contagion_weight * p.movement_propaganda_growth
+    n_r, n_s = movement.shape
+    n_e = slot_state.shape[1]
+    attract = np.zeros(n_e)
+    exporter = np.zeros(n_s, dtype=np.bool_)
+    for r in range(n_r):
+        exporter[:] = False
+        for e in range(n_e):
+            x = slot_state[r, e]
+            if x < 0:
+                attract[e] = 0.0
+                continue
+            exporter[x] = True
+            a = (0.5 * legitimacy[r, x] + 0.3 * (min(economy[r, x], 1.5) / 1.5)
+                 + 0.2 * cohesion[r, x]
+                 + p.attractiveness_success_weight * (1.0 - np.exp(-successes[r, e])))
+            attract[e] = min(max(a, 0.0), 1.0)
+        for s in range(n_s):
+            if exporter[s] or superpower[s] >= 0 or regime[r, s] == ALIGNED:
+                movement[r, s] = 0.0
+                continue
+            pull = 0.0
+            support = 0.0
+            for e in range(n_e):
+                prop = spend[r, e, 0, s]
+                pull += prop / (prop + p.propaganda_half_saturation) * attract[e]
+                support += spend[r, e, 1, s] + spend[r, e, 2, s]
+            capacity = capacity_scale * gdp0[s] * economy[r, s] / 12.0 * (1.0 + repression[r, s])
+            armed = support / (support + capacity)
+            nb = 0.0
+            for k in range(indptr[s], indptr[s + 1]):
+                nb += weights[k] * (regime[r, indices[k]] == ALIGNED)
+            receptive = affinity[s] * grievance[s]
+            growth = (p.movement_propaganda_growth * min(1.0, pull) * receptive
+                      + p.movement_support_growth * armed * receptive
+                      + contagion * (nb / max(degree[s], 1.0)) * affinity[s]
+                      + p.movement_endogenous_growth * receptive)
+            shrink = p.movement_repression_effect * repression[r, s] + p.movement_decay
+            m = movement[r, s]
+            m = m + growth * (1.0 - m) - shrink * m + noise[r, s]
+            movement[r, s] = min(max(m, 0.0), 1.0)

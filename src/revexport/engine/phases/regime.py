@@ -16,15 +16,21 @@ credited to the exporters, and takes a free exporter slot with the scenario's
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from revexport.engine import kernels
 from revexport.engine.context import StepContext
-from revexport.engine.phases.common import bernoulli, eligible, power, presence_support
+from revexport.engine.phases.common import eligible, power, presence_support
 from revexport.engine.phases.war import REGIME_FELL
 from revexport.engine.state import (
     ALIGNED,
     NONALIGNED,
     REGIME,
+    B,
+    F,
+    I,
     World,
     proximity_rows,
 )
@@ -36,21 +42,33 @@ def change(world: World, ctx: StepContext) -> None:
     """Apply this month's regime changes."""
     p = ctx.params
     world.prev_regime = world.regime.copy()
-    ok = eligible(world, ctx)
-    hazard = regime_hazard(world, ctx)
-    falls = ok & bernoulli(ctx, hazard)
-    coup = ok & ~falls & bernoulli(ctx, p.coup_hazard * (1.0 - world.legitimacy))
-    aligned = falls & (ctx.rng.random(falls.shape) < p.aligned_probability)
-    to_military = (falls & ~aligned) | coup
+    u_fall, u_coup, u_aligned, u_exporter = (ctx.rng.random(world.regime.shape) for _ in range(4))
+    if kernels.compiled():
+        world.fell = np.zeros(world.regime.shape, dtype=bool)
+        aligned = np.zeros(world.regime.shape, dtype=bool)
+        exporter_falls = np.zeros(world.regime.shape, dtype=bool)
+        _fall_kernel(
+            world.regime, world.fell, aligned, exporter_falls, world.alignment,
+            world.legitimacy, world.repression, world.movement, world.capability,
+            world.cohesion, world.aid, world.presence, world.slot_state,
+            ctx.static.superpower, ctx.static.capability0, u_fall, u_coup, u_aligned,
+            u_exporter, p.values)
+    else:
+        ok = eligible(world, ctx)
+        falls = ok & (u_fall < regime_hazard(world, ctx))
+        coup = ok & ~falls & (u_coup < p.coup_hazard * (1.0 - world.legitimacy))
+        aligned = falls & (u_aligned < p.aligned_probability)
+        to_military = (falls & ~aligned) | coup
 
-    exporter_states = world.exporter_mask()
-    exp_hazard = np.minimum(1.0, p.regime_hazard * np.exp(
-        (p.exporter_collapse_legitimacy - world.legitimacy) / p.regime_hazard_width))
-    exporter_falls = exporter_states & bernoulli(ctx, exp_hazard)
-    to_military |= exporter_falls
+        exporter_states = world.exporter_mask()
+        exp_hazard = np.minimum(1.0, p.regime_hazard * np.exp(
+            (p.exporter_collapse_legitimacy - world.legitimacy) / p.regime_hazard_width))
+        exporter_falls = exporter_states & (u_exporter < exp_hazard)
+        to_military |= exporter_falls
 
-    world.fell = falls | coup | exporter_falls
-    world.regime = np.where(aligned, ALIGNED, np.where(to_military, MILITARY_RULE, world.regime))
+        world.fell = falls | coup | exporter_falls
+        world.regime = np.where(aligned, ALIGNED, np.where(to_military, MILITARY_RULE,
+                                                           world.regime))
     if not world.fell.any():
         return
     # A new regime starts with a fresh slate: middling legitimacy, no movement; it keeps the
@@ -135,3 +153,57 @@ def _new_exporters(world: World, ctx: StepContext, aligned: np.ndarray) -> None:
     world.proximity[r_ev, slot] = proximity_rows(ctx.static, s_ev, ctx.params)
     world.intent[r_ev, slot] = 0.0
     world.rally[r_ev, slot] = 0.0
+
+
+@kernels.kernel
+def _fall_kernel(regime: I, fell: B, aligned: B, exporter_falls: B, alignment: I, legitimacy: F,
+                 repression: F, movement: F, capability: F, cohesion: F, aid: F, presence: B,
+                 slot_state: I, superpower: I, capability0: F, u_fall: F, u_coup: F,
+                 u_aligned: F, u_exporter: F, p: Any) -> None:  # pragma: no cover - compiled
+    """The loop twin of the draws of :func:`change`: which regimes fall, and to what."""
+    n_r, n_s = regime.shape
+    n_e = slot_state.shape[1]
+    sp_row = np.full(2, -1)
+    for s in range(n_s):
+        if superpower[s] >= 0 and sp_row[superpower[s]] < 0:
+            sp_row[superpower[s]] = s
+    exporter = np.zeros(n_s, dtype=np.bool_)
+    for r in range(n_r):
+        exporter[:] = False
+        for e in range(n_e):
+            if slot_state[r, e] >= 0:
+                exporter[slot_state[r, e]] = True
+        for s in range(n_s):
+            if exporter[s]:
+                hazard = min(1.0, p.regime_hazard * np.exp(
+                    (p.exporter_collapse_legitimacy - legitimacy[r, s]) / p.regime_hazard_width))
+                if u_exporter[r, s] < hazard:
+                    exporter_falls[r, s] = True
+                    fell[r, s] = True
+                    regime[r, s] = MILITARY_RULE
+                continue
+            if superpower[s] >= 0 or regime[r, s] == ALIGNED:
+                continue
+            deployed = 0.0
+            for bloc in range(2):
+                if sp_row[bloc] >= 0 and presence[r, bloc] and alignment[r, s] == bloc:
+                    deployed += p.presence_strength * capability[r, sp_row[bloc]]
+            armed = 1.0 - np.exp(-(capability[r, s] * cohesion[r, s] + aid[r, s]) / 0.5)
+            patron = min(1.0, 0.5 * (alignment[r, s] != NONALIGNED)
+                         + aid[r, s] / max(capability0[s], 1e-9) + (deployed > 0))
+            resilience = (p.resilience_legitimacy * legitimacy[r, s]
+                          + p.resilience_repression * repression[r, s]
+                          + p.resilience_capability * armed
+                          + p.resilience_patron * patron)
+            hazard = min(1.0, p.regime_hazard * np.exp(
+                (movement[r, s] - resilience) / p.regime_hazard_width))
+            if u_fall[r, s] < hazard:
+                fell[r, s] = True
+                if u_aligned[r, s] < p.aligned_probability:
+                    aligned[r, s] = True
+                    regime[r, s] = ALIGNED
+                else:
+                    regime[r, s] = MILITARY_RULE
+            elif u_coup[r, s] < p.coup_hazard * (1.0 - legitimacy[r, s]):
+                fell[r, s] = True
+                regime[r, s] = MILITARY_RULE

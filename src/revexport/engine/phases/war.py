@@ -18,11 +18,14 @@ For each war under way (exporter e, state s):
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from revexport.engine import kernels
 from revexport.engine.context import StepContext
-from revexport.engine.phases.common import bernoulli, power, presence_support
-from revexport.engine.state import World
+from revexport.engine.phases.common import power, presence_support
+from revexport.engine.state import B, F, I, World
 
 CEASEFIRE, STATE_COLLAPSED, EXPORTER_COLLAPSED, REGIME_FELL = 1, 2, 3, 4
 
@@ -37,6 +40,16 @@ def fight(world: World, ctx: StepContext) -> None:
     if not war.any():
         _weariness(world, p.war_weariness_rate, p.weariness_recovery,
                    np.zeros(world.economy.shape, dtype=bool))
+        return
+    u_ceasefire = ctx.rng.random(war.shape)
+    if kernels.compiled():
+        st = ctx.static
+        _fight_kernel(
+            world.war, world.war_end, world.war_months, world.war_cap0_state,
+            world.war_cap0_exporter, world.capability, world.cohesion, world.aid,
+            world.economy, world.legitimacy, world.movement, world.weariness, world.war_cost,
+            world.alignment, world.presence, world.slot_state, st.superpower, st.gdp0,
+            u_ceasefire, p.values)
         return
     wf = war.astype(np.float64)
     pw = power(world)
@@ -80,7 +93,7 @@ def fight(world: World, ctx: StepContext) -> None:
         + p.ceasefire_cost_weight * 0.5 * both_weary
         + p.ceasefire_stalemate_weight * stalemate
     )
-    ceasefire = war & ~state_down & ~exp_down & bernoulli(ctx, np.minimum(hazard, 1.0))
+    ceasefire = war & ~state_down & ~exp_down & (u_ceasefire < np.minimum(hazard, 1.0))
 
     world.war_end = np.where(state_down, STATE_COLLAPSED, 0)
     world.war_end = np.where(exp_down, EXPORTER_COLLAPSED, world.war_end)
@@ -121,3 +134,136 @@ def _add_slots(world: World, name: str, delta: np.ndarray) -> None:
     r, e = np.nonzero(world.slot_state >= 0)
     np.add.at(arr, (r, world.slot_state[r, e]), delta[r, e])
     np.clip(arr, 0.0, 1.0, out=arr)
+
+
+@kernels.kernel
+def _fight_kernel(war: B, war_end: I, war_months: I, war_cap0_state: F, war_cap0_exporter: F,
+                  capability: F, cohesion: F, aid: F, economy: F, legitimacy: F, movement: F,
+                  weariness: F, war_cost: F, alignment: I, presence: B, slot_state: I,
+                  superpower: I, gdp0: F, u_ceasefire: F,
+                  p: Any) -> None:  # pragma: no cover - compiled
+    """The loop twin of :func:`fight` once some war is under way: writes in place."""
+    n_r, n_e, n_s = war.shape
+    sp_row = np.full(2, -1)
+    for s in range(n_s):
+        if superpower[s] >= 0 and sp_row[superpower[s]] < 0:
+            sp_row[superpower[s]] = s
+    share_exp = np.zeros((n_e, n_s))
+    share_st = np.zeros((n_e, n_s))
+    loss_exp = np.zeros(n_e)
+    exp_at_war = np.zeros(n_e, dtype=np.bool_)
+    state_at_war = np.zeros(n_s, dtype=np.bool_)
+    state_down = np.zeros((n_e, n_s), dtype=np.bool_)
+    exp_down = np.zeros((n_e, n_s), dtype=np.bool_)
+    for r in range(n_r):
+        # Power shares of each pair, before attrition; an exporter's power split over its fronts,
+        # a client's increased by its deployed patron's forces.
+        support = np.zeros(n_s)
+        for bloc in range(2):
+            if sp_row[bloc] >= 0 and presence[r, bloc]:
+                might = p.presence_strength * capability[r, sp_row[bloc]]
+                for s in range(n_s):
+                    if alignment[r, s] == bloc:
+                        support[s] += might
+        for e in range(n_e):
+            x = slot_state[r, e]
+            fronts = 0.0
+            for s in range(n_s):
+                fronts += war[r, e, s]
+            exp_pw = 0.0
+            if x >= 0:
+                exp_pw = (capability[r, x] * cohesion[r, x] + aid[r, x]) / max(fronts, 1.0)
+            for s in range(n_s):
+                st_pw = capability[r, s] * cohesion[r, s] + aid[r, s] + support[s]
+                total = max(exp_pw + st_pw, 1e-12)
+                share_exp[e, s] = exp_pw / total
+                share_st[e, s] = st_pw / total
+
+        # Attrition, then the economic cost of war, on states and on exporters.
+        for s in range(n_s):
+            loss = 0.0
+            state_at_war[s] = False
+            for e in range(n_e):
+                if war[r, e, s]:
+                    loss += p.war_attrition * share_exp[e, s]
+                    state_at_war[s] = True
+            capability[r, s] *= 1.0 - min(loss, 0.9)
+        for e in range(n_e):
+            loss = 0.0
+            exp_at_war[e] = False
+            for s in range(n_s):
+                if war[r, e, s]:
+                    loss += p.war_attrition * share_st[e, s]
+                    exp_at_war[e] = True
+            loss_exp[e] = loss
+        for e in range(n_e):
+            x = slot_state[r, e]
+            if x >= 0:
+                capability[r, x] *= 1.0 - min(loss_exp[e], 0.9)
+        for s in range(n_s):
+            economy[r, s] *= 1.0 - p.war_economic_cost * state_at_war[s]
+        for e in range(n_e):
+            x = slot_state[r, e]
+            if x >= 0:
+                economy[r, x] *= 1.0 - p.war_economic_cost * exp_at_war[e]
+                war_cost[r, e] += p.war_economic_cost * (gdp0[x] * economy[r, x]) / 12.0 * exp_at_war[e]
+        for e in range(n_e):
+            for s in range(n_s):
+                war_months[r, e, s] += war[r, e, s]
+        # Weariness grows in every state at war (exporters included) and decays elsewhere.
+        for e in range(n_e):
+            x = slot_state[r, e]
+            if x >= 0 and exp_at_war[e]:
+                state_at_war[x] = True
+        for s in range(n_s):
+            if state_at_war[s]:
+                weariness[r, s] = min(1.0, weariness[r, s] + p.war_weariness_rate)
+            else:
+                weariness[r, s] = weariness[r, s] * (1.0 - p.weariness_recovery)
+
+        # Collapse against the power each side had when its war began; else ceasefire.
+        for e in range(n_e):
+            x = slot_state[r, e]
+            exp_now = capability[r, x] * cohesion[r, x] + aid[r, x] if x >= 0 else 0.0
+            exp_weary = weariness[r, x] if x >= 0 else 0.0
+            for s in range(n_s):
+                war_end[r, e, s] = 0
+                state_down[e, s] = False
+                exp_down[e, s] = False
+                if not war[r, e, s]:
+                    continue
+                pw_now = capability[r, s] * cohesion[r, s] + aid[r, s]
+                state_down[e, s] = pw_now < p.collapse_threshold * war_cap0_state[r, e, s]
+                exp_down[e, s] = (not state_down[e, s]
+                                  and exp_now < p.collapse_threshold * war_cap0_exporter[r, e, s])
+                stalemate = (1.0 - abs(share_exp[e, s] - share_st[e, s])) * (war_months[r, e, s] > 12)
+                hazard = (p.ceasefire_base
+                          + p.ceasefire_cost_weight * 0.5 * (exp_weary + weariness[r, s])
+                          + p.ceasefire_stalemate_weight * stalemate)
+                ceasefire = (not state_down[e, s] and not exp_down[e, s]
+                             and u_ceasefire[r, e, s] < min(hazard, 1.0))
+                if state_down[e, s]:
+                    war_end[r, e, s] = STATE_COLLAPSED
+                elif exp_down[e, s]:
+                    war_end[r, e, s] = EXPORTER_COLLAPSED
+                elif ceasefire:
+                    war_end[r, e, s] = CEASEFIRE
+        # The losers: legitimacy shock (a collapsed state's movement boosted as well).
+        for s in range(n_s):
+            lost = False
+            for e in range(n_e):
+                lost = lost or state_down[e, s]
+            legitimacy[r, s] = min(max(legitimacy[r, s] - p.collapse_legitimacy_shock * lost, 0.0), 1.0)
+            movement[r, s] = min(max(movement[r, s] + 0.2 * lost, 0.0), 1.0)
+        for e in range(n_e):
+            x = slot_state[r, e]
+            if x < 0:
+                continue
+            lost = False
+            for s in range(n_s):
+                lost = lost or exp_down[e, s]
+            legitimacy[r, x] = min(max(legitimacy[r, x] - p.collapse_legitimacy_shock * lost, 0.0), 1.0)
+        for e in range(n_e):
+            for s in range(n_s):
+                if war_end[r, e, s] != 0:
+                    war[r, e, s] = False
