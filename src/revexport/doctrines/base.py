@@ -206,7 +206,6 @@ def opportunistic_strike(obs: Observation, score: F, power_ratio: float) -> B:
         The exporter's power must exceed the target's by this factor, times
         ``patron_deterrence`` if the target is a superpower's client.
     """
-    r, k = obs.shape
     ratio = power_ratio * np.where(obs.protected, obs.params.patron_deterrence, 1.0)
     ok = (
         obs.valid_target
@@ -216,10 +215,8 @@ def opportunistic_strike(obs: Observation, score: F, power_ratio: float) -> B:
         & (score > 0)
         & obs.active[..., None]
     )
-    best = np.argmax(np.where(ok, score, -np.inf), axis=-1)
-    strike = np.zeros(obs.proximity.shape, dtype=bool)
-    rr, kk = np.meshgrid(np.arange(r), np.arange(k), indexing="ij")
-    strike[rr, kk, best] = np.take_along_axis(ok, best[..., None], axis=-1)[..., 0]
+    best = np.argmax(np.where(ok, score, -np.inf), axis=-1)[..., None]
+    strike: B = (np.arange(ok.shape[-1]) == best) & np.take_along_axis(ok, best, axis=-1)
     return strike
 
 

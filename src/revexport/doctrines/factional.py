@@ -46,7 +46,7 @@ class Factional(Doctrine):
 
     def __init__(self, weights: tuple[float, float, float, float] = (0.25, 0.25, 0.25, 0.25)) -> None:
         self.weights = tuple(float(w) for w in weights)
-        self._members: tuple[Doctrine, ...] = (Nationalist(), Militant(), Pragmatic(), Gradualist())
+        self._members = (Nationalist(), Militant(), Pragmatic(), Gradualist())
 
     def init_memory(self, n_replicates: int, n_slots: int) -> dict[str, F]:
         w = np.asarray(self.weights, dtype=np.float64)
@@ -59,7 +59,10 @@ class Factional(Doctrine):
     def decide(self, obs: Observation, memory: dict[str, F], rng: np.random.Generator) -> Allocation:
         self._update_weights(obs, memory)
         w = memory["weights"]
-        allocs = [m.decide(obs, memory, rng) for m in self._members]
+        nat, mil, pra, gra = self._members
+        calm, bold = nat.decide(obs, memory, rng), mil.decide(obs, memory, rng)
+        # The gradualists mix the other two factions' allocations: computed once, not twice.
+        allocs = [calm, bold, pra.decide(obs, memory, rng), gra.blend(obs, memory, calm, bold)]
         shares = sum((w[..., i, None] * a.shares for i, a in enumerate(allocs)), np.zeros_like(
             allocs[0].shares))
         # Target weights mix in proportion to what each faction spends on export.

@@ -49,6 +49,13 @@ class Gradualist(Doctrine):
         return {"stage": np.zeros((n_replicates, n_slots))}
 
     def decide(self, obs: Observation, memory: dict[str, F], rng: np.random.Generator) -> Allocation:
+        return self.blend(obs, memory, Nationalist().decide(obs, memory, rng),
+                          Militant().decide(obs, memory, rng))
+
+    def blend(self, obs: Observation, memory: dict[str, F], calm: Allocation,
+              bold: Allocation) -> Allocation:
+        """Advance the stage, then mix the restrained (``calm``) and the militant (``bold``)
+        allocations by it; war only from a late stage on."""
         stable = (
             (obs.legitimacy >= self.stable_legitimacy)
             & (obs.economy >= self.stable_economy)
@@ -58,8 +65,6 @@ class Gradualist(Doctrine):
         stage = np.clip(memory["stage"] + np.where(stable, self.ramp, -0.5 * self.ramp), 0.0, 1.0)
         stage = np.where(obs.active, stage, memory["stage"])  # an empty slot's stage waits
         memory["stage"] = stage
-        calm = Nationalist().decide(obs, memory, rng)
-        bold = Militant().decide(obs, memory, rng)
         w = stage[..., None]
         targets = (1.0 - w) * calm.targets + w * bold.targets
         return Allocation(

@@ -63,6 +63,25 @@ def monthly_budget(world: World, ctx: StepContext) -> F:
     return ctx.params.budget_fraction * world.slot_values(gdp) / 12.0
 
 
-def bernoulli(ctx: StepContext, p: F) -> B:
-    """Independent draws with probabilities ``p`` from the block's generator."""
-    return ctx.rng.random(p.shape) < p
+def uniform_at(ctx: StepContext, mask: B, fill: float = 1.0) -> F:
+    """Uniform draws at the cells where ``mask`` is True (in C order), ``fill`` elsewhere.
+
+    One draw for each cell that can use one, so an empty exporter slot or a pair at peace
+    costs no random numbers; the count, and so the stream, is the same for every backend.
+    """
+    out = np.full(mask.shape, fill)
+    out[mask] = ctx.rng.random(int(np.count_nonzero(mask)))
+    return out
+
+
+def normal_at(ctx: StepContext, mask: B, scale: float) -> F:
+    """Gaussian draws with s.d. ``scale`` where ``mask`` is True (in C order), 0 elsewhere."""
+    out = np.zeros(mask.shape)
+    out[mask] = ctx.rng.normal(0.0, scale, int(np.count_nonzero(mask)))
+    return out
+
+
+def sitting(world: World) -> B:
+    """(R, E, S) True in every state column of a slot that holds a sitting exporter."""
+    mask: B = np.broadcast_to((world.slot_state >= 0)[..., None], world.intent.shape)
+    return mask

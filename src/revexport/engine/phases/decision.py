@@ -162,7 +162,7 @@ def decide(world: World, ctx: StepContext) -> None:
         n_fronts = fronts.sum(axis=-1, keepdims=True)
         per_front = np.divide(fronts, n_fronts, out=np.zeros_like(fronts), where=n_fronts > 0)
         spend[:, :, 3] = (b * shares[..., MILITARY])[..., None] * per_front
-        at = np.ix_(sitting, s)
+        at = (slice(None), s) if rows is None else np.ix_(sitting, s)
         world.shares[at] = shares
         world.strike[at] = strike
         world.spend[at] = spend

@@ -19,15 +19,16 @@ import numpy as np
 
 from revexport.engine import kernels
 from revexport.engine.context import StepContext
+from revexport.engine.phases.common import normal_at, sitting, uniform_at
 from revexport.engine.state import DIPLOMACY, EXPORT_MEANS, B, F, I, World
 
 
 def perceive(world: World, ctx: StepContext) -> None:
     """Update ``world.intent`` (R, E, S) in place."""
     p = ctx.params
-    shape = world.intent.shape
-    u_support, u_covert = ctx.rng.random(shape), ctx.rng.random(shape)
-    noise = ctx.rng.normal(0.0, p.perception_noise, shape)
+    u_support = uniform_at(ctx, world.spend[:, :, 1] > 0)
+    u_covert = uniform_at(ctx, world.spend[:, :, 2] > 0)
+    noise = normal_at(ctx, sitting(world), p.perception_noise)
     if kernels.compiled():
         _perceive_kernel(
             world.intent, world.spend, world.shares, world.war, world.slot_state,

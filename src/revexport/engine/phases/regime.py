@@ -42,35 +42,51 @@ def change(world: World, ctx: StepContext) -> None:
     """Apply this month's regime changes."""
     p = ctx.params
     world.prev_regime = world.regime.copy()
-    u_fall, u_coup, u_aligned, u_exporter = (ctx.rng.random(world.regime.shape) for _ in range(4))
+    shape = world.regime.shape
+    u_fall, u_coup = ctx.rng.random(shape), ctx.rng.random(shape)
+    u_exporter = ctx.rng.random(world.slot_state.shape)
+    falls = np.zeros(shape, dtype=bool)
+    coup = np.zeros(shape, dtype=bool)
+    exporter_falls = np.zeros(shape, dtype=bool)
     if kernels.compiled():
-        world.fell = np.zeros(world.regime.shape, dtype=bool)
-        aligned = np.zeros(world.regime.shape, dtype=bool)
-        exporter_falls = np.zeros(world.regime.shape, dtype=bool)
         _fall_kernel(
-            world.regime, world.fell, aligned, exporter_falls, world.alignment,
-            world.legitimacy, world.repression, world.movement, world.capability,
-            world.cohesion, world.aid, world.presence, world.slot_state,
-            ctx.static.superpower, ctx.static.capability0, u_fall, u_coup, u_aligned,
-            u_exporter, p.values)
+            falls, coup, exporter_falls, world.regime, world.alignment, world.legitimacy,
+            world.repression, world.movement, world.capability, world.cohesion, world.aid,
+            world.presence, world.slot_state, ctx.static.superpower, ctx.static.capability0,
+            u_fall, u_coup, u_exporter, p.values)
     else:
         ok = eligible(world, ctx)
         falls = ok & (u_fall < regime_hazard(world, ctx))
         coup = ok & ~falls & (u_coup < p.coup_hazard * (1.0 - world.legitimacy))
-        aligned = falls & (u_aligned < p.aligned_probability)
-        to_military = (falls & ~aligned) | coup
-
-        exporter_states = world.exporter_mask()
         exp_hazard = np.minimum(1.0, p.regime_hazard * np.exp(
             (p.exporter_collapse_legitimacy - world.legitimacy) / p.regime_hazard_width))
-        exporter_falls = exporter_states & (u_exporter < exp_hazard)
-        to_military |= exporter_falls
-
-        world.fell = falls | coup | exporter_falls
-        world.regime = np.where(aligned, ALIGNED, np.where(to_military, MILITARY_RULE,
-                                                           world.regime))
+        r, e = np.nonzero(world.slot_state >= 0)
+        u_exp = np.ones(shape)
+        u_exp[r, world.slot_state[r, e]] = u_exporter[r, e]
+        exporter_falls = world.exporter_mask() & (u_exp < exp_hazard)
+    world.fell = falls | coup | exporter_falls
     if not world.fell.any():
         return
+    # A regime that falls to its movement is aligned with some probability (a draw for each
+    # fall only); every other fall brings military rule.
+    aligned = np.zeros(shape, dtype=bool)
+    aligned[falls] = ctx.rng.random(int(np.count_nonzero(falls))) < p.aligned_probability
+    if kernels.compiled():
+        _aftermath_kernel(
+            world.fell, aligned, exporter_falls, world.regime, world.legitimacy,
+            world.anchor_legitimacy, world.anchor_repression, world.repression, world.movement,
+            world.alignment, world.coalition, world.sanctioning, world.aid, world.war,
+            world.war_end, world.slot_state, world.intent, world.shares, world.spend)
+    else:
+        _aftermath(world, aligned, exporter_falls)
+    if aligned.any():
+        _credit(world, aligned)
+        _new_exporters(world, ctx, aligned)
+
+
+def _aftermath(world: World, aligned: np.ndarray, exporter_falls: np.ndarray) -> None:
+    """New regimes in place of the fallen; their wars end; a fallen exporter stops exporting."""
+    world.regime = np.where(aligned, ALIGNED, np.where(world.fell, MILITARY_RULE, world.regime))
     # A new regime starts with a fresh slate: middling legitimacy, no movement; it keeps the
     # coercive apparatus it found. These become the levels it drifts back to.
     world.legitimacy = np.where(world.fell, 0.5, world.legitimacy)
@@ -82,18 +98,14 @@ def change(world: World, ctx: StepContext) -> None:
     world.sanctioning &= ~aligned
     world.aid = np.where(aligned, 0.0, world.aid)
     # Wars with a fallen regime (or a fallen exporter) end.
-    ends = world.war & (aligned[:, None, :] | _slot_mask(world, exporter_falls)[..., None])
+    vacated = _slot_mask(world, exporter_falls)
+    ends = world.war & (aligned[:, None, :] | vacated[..., None])
     world.war_end = np.where(ends, REGIME_FELL, world.war_end)
     world.war &= ~ends
-    # A fallen exporter stops exporting.
-    vacated = _slot_mask(world, exporter_falls)
     world.slot_state = np.where(vacated, -1, world.slot_state)
     world.intent = np.where(vacated[..., None], 0.0, world.intent)
     world.shares[vacated] = 0.0
     world.spend[vacated] = 0.0
-    if aligned.any():
-        _credit(world, aligned)
-        _new_exporters(world, ctx, aligned)
 
 
 def regime_hazard(world: World, ctx: StepContext) -> np.ndarray:
@@ -156,11 +168,11 @@ def _new_exporters(world: World, ctx: StepContext, aligned: np.ndarray) -> None:
 
 
 @kernels.kernel
-def _fall_kernel(regime: I, fell: B, aligned: B, exporter_falls: B, alignment: I, legitimacy: F,
+def _fall_kernel(falls: B, coup: B, exporter_falls: B, regime: I, alignment: I, legitimacy: F,
                  repression: F, movement: F, capability: F, cohesion: F, aid: F, presence: B,
                  slot_state: I, superpower: I, capability0: F, u_fall: F, u_coup: F,
-                 u_aligned: F, u_exporter: F, p: Any) -> None:  # pragma: no cover - compiled
-    """The loop twin of the draws of :func:`change`: which regimes fall, and to what."""
+                 u_exporter: F, p: Any) -> None:  # pragma: no cover - compiled
+    """The loop twin of the draws of :func:`change`: which regimes fall, and how."""
     n_r, n_s = regime.shape
     n_e = slot_state.shape[1]
     sp_row = np.full(2, -1)
@@ -171,18 +183,15 @@ def _fall_kernel(regime: I, fell: B, aligned: B, exporter_falls: B, alignment: I
     for r in range(n_r):
         exporter[:] = False
         for e in range(n_e):
-            if slot_state[r, e] >= 0:
-                exporter[slot_state[r, e]] = True
-        for s in range(n_s):
-            if exporter[s]:
-                hazard = min(1.0, p.regime_hazard * np.exp(
-                    (p.exporter_collapse_legitimacy - legitimacy[r, s]) / p.regime_hazard_width))
-                if u_exporter[r, s] < hazard:
-                    exporter_falls[r, s] = True
-                    fell[r, s] = True
-                    regime[r, s] = MILITARY_RULE
+            x = slot_state[r, e]
+            if x < 0:
                 continue
-            if superpower[s] >= 0 or regime[r, s] == ALIGNED:
+            exporter[x] = True
+            hazard = min(1.0, p.regime_hazard * np.exp(
+                (p.exporter_collapse_legitimacy - legitimacy[r, x]) / p.regime_hazard_width))
+            exporter_falls[r, x] = u_exporter[r, e] < hazard
+        for s in range(n_s):
+            if exporter[s] or superpower[s] >= 0 or regime[r, s] == ALIGNED:
                 continue
             deployed = 0.0
             for bloc in range(2):
@@ -198,12 +207,45 @@ def _fall_kernel(regime: I, fell: B, aligned: B, exporter_falls: B, alignment: I
             hazard = min(1.0, p.regime_hazard * np.exp(
                 (movement[r, s] - resilience) / p.regime_hazard_width))
             if u_fall[r, s] < hazard:
-                fell[r, s] = True
-                if u_aligned[r, s] < p.aligned_probability:
-                    aligned[r, s] = True
-                    regime[r, s] = ALIGNED
-                else:
-                    regime[r, s] = MILITARY_RULE
+                falls[r, s] = True
             elif u_coup[r, s] < p.coup_hazard * (1.0 - legitimacy[r, s]):
-                fell[r, s] = True
-                regime[r, s] = MILITARY_RULE
+                coup[r, s] = True
+
+
+@kernels.kernel
+def _aftermath_kernel(fell: B, aligned: B, exporter_falls: B, regime: I, legitimacy: F,
+                      anchor_legitimacy: F, anchor_repression: F, repression: F, movement: F,
+                      alignment: I, coalition: B, sanctioning: B, aid: F, war: B, war_end: I,
+                      slot_state: I, intent: F, shares: F,
+                      spend: F) -> None:  # pragma: no cover - compiled
+    """The loop twin of :func:`_aftermath`, on the replicates where a regime fell."""
+    n_r, n_e, n_s = war.shape
+    for r in range(n_r):
+        for e in range(n_e):
+            x = slot_state[r, e]
+            if x >= 0 and exporter_falls[r, x]:
+                for s in range(n_s):
+                    if war[r, e, s]:
+                        war[r, e, s] = False
+                        war_end[r, e, s] = REGIME_FELL
+                slot_state[r, e] = -1
+                intent[r, e, :] = 0.0
+                shares[r, e, :] = 0.0
+                spend[r, e, :, :] = 0.0
+        for s in range(n_s):
+            if not fell[r, s]:
+                continue
+            regime[r, s] = ALIGNED if aligned[r, s] else MILITARY_RULE
+            legitimacy[r, s] = 0.5
+            anchor_legitimacy[r, s] = 0.5
+            anchor_repression[r, s] = repression[r, s]
+            movement[r, s] = 0.0
+            if aligned[r, s]:
+                alignment[r, s] = NONALIGNED
+                coalition[r, s] = False
+                sanctioning[r, s] = False
+                aid[r, s] = 0.0
+                for e in range(n_e):
+                    if war[r, e, s]:
+                        war[r, e, s] = False
+                        war_end[r, e, s] = REGIME_FELL

@@ -33,7 +33,7 @@ import numpy as np
 
 from revexport.engine import kernels
 from revexport.engine.context import StepContext
-from revexport.engine.phases.common import eligible, power, threat
+from revexport.engine.phases.common import eligible, power, sitting, threat, uniform_at
 from revexport.engine.state import (
     ALIGNED,
     DEMOCRACY,
@@ -51,7 +51,8 @@ from revexport.engine.state import (
 def respond(world: World, ctx: StepContext) -> None:
     """Update repression, legitimacy, coalition, sanctions, aid and start new wars."""
     rs, res = world.economy.shape, world.intent.shape
-    u_join, u_leave, u_strike = ctx.rng.random(rs), ctx.rng.random(rs), ctx.rng.random(res)
+    u_join, u_leave = ctx.rng.random(rs), ctx.rng.random(rs)
+    u_strike = uniform_at(ctx, sitting(world))
     if kernels.compiled():
         st, adj = ctx.static, ctx.static.adjacency
         world.new_war = np.zeros(res, dtype=bool)

@@ -24,7 +24,7 @@ import numpy as np
 
 from revexport.engine import kernels
 from revexport.engine.context import StepContext
-from revexport.engine.phases.common import power, presence_support
+from revexport.engine.phases.common import power, presence_support, uniform_at
 from revexport.engine.state import B, F, I, World
 
 CEASEFIRE, STATE_COLLAPSED, EXPORTER_COLLAPSED, REGIME_FELL = 1, 2, 3, 4
@@ -41,7 +41,7 @@ def fight(world: World, ctx: StepContext) -> None:
         _weariness(world, p.war_weariness_rate, p.weariness_recovery,
                    np.zeros(world.economy.shape, dtype=bool))
         return
-    u_ceasefire = ctx.rng.random(war.shape)
+    u_ceasefire = uniform_at(ctx, war)
     if kernels.compiled():
         st = ctx.static
         _fight_kernel(
