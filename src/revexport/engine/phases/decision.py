@@ -24,6 +24,7 @@ from revexport.engine.state import (
     World,
 )
 from revexport.errors import RevexportError
+from revexport.scenario.schema import ALIGNMENTS
 
 
 def observe(world: World, ctx: StepContext, group: DoctrineGroup,
@@ -85,8 +86,9 @@ def _read_only(values: np.ndarray) -> np.ndarray:
 
 def protected_clients(world: World, ctx: StepContext) -> np.ndarray:
     """(R, S) clients of a superpower that the scenario holds."""
-    sp_blocs = ctx.static.superpower[ctx.static.superpower >= 0]
-    return np.isin(world.alignment, sp_blocs)
+    held = np.zeros(len(ALIGNMENTS), dtype=bool)
+    held[ctx.static.superpower[ctx.static.superpower >= 0]] = True
+    return held[world.alignment]
 
 
 def _checked(alloc: Allocation, obs: Observation, name: str) -> Allocation:
@@ -135,13 +137,14 @@ def decide(world: World, ctx: StepContext) -> None:
     n_rep = world.n_replicates
     for group in ctx.groups:
         s = group.slots
-        world.shares[:, s] = 0.0
-        world.spend[:, s] = 0.0
-        world.strike[:, s] = False
         sitting = np.flatnonzero((world.slot_state[:, s] >= 0).any(axis=1))
+        rows = None if sitting.size == n_rep else sitting
+        if rows is not None:  # the replicates left out spend nothing through this group
+            world.shares[:, s] = 0.0
+            world.spend[:, s] = 0.0
+            world.strike[:, s] = False
         if sitting.size == 0:
             continue
-        rows = None if sitting.size == n_rep else sitting
         obs = observe(world, ctx, group, rows)
         memory = world.doctrine_memory.setdefault(group.key, {})
         seen = memory if rows is None else {k: v[rows] for k, v in memory.items()}
