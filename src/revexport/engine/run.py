@@ -33,6 +33,7 @@ def simulate_block(
     block: int,
     sink: Sink | None = None,
     n_steps: int | None = None,
+    timings: dict[str, float] | None = None,
 ) -> World:
     """Simulate ``n_replicates`` replicates as one batched block.
 
@@ -49,6 +50,8 @@ def simulate_block(
         Receives every step's record.
     n_steps : int, optional
         Steps to run; the scenario's length by default.
+    timings : dict, optional
+        Accumulates the wall time of each phase (see :func:`revexport.engine.step.step`).
 
     Returns
     -------
@@ -62,5 +65,5 @@ def simulate_block(
     ctx = StepContext(static=static, params=params, groups=groups,
                       rng=block_generator(seed, block), sink=sink)
     for _ in range(static.n_steps if n_steps is None else n_steps):
-        step(world, ctx)
+        step(world, ctx, timings)
     return world

@@ -6,6 +6,7 @@ states (or exporters x states); none loops over states or replicates.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from revexport.engine.context import StepContext
@@ -35,8 +36,17 @@ PHASES: tuple[tuple[str, Phase], ...] = (
 )
 
 
-def step(world: World, ctx: StepContext) -> None:
-    """Advance ``world`` by one month, phase by phase, in MODEL.md's order."""
-    for _name, phase in PHASES:
-        phase(world, ctx)
+def step(world: World, ctx: StepContext, timings: dict[str, float] | None = None) -> None:
+    """Advance ``world`` by one month, phase by phase, in MODEL.md's order.
+
+    ``timings``, when given, accumulates each phase's wall time in seconds, by phase name.
+    """
+    if timings is None:
+        for _name, phase in PHASES:
+            phase(world, ctx)
+    else:
+        for name, phase in PHASES:
+            start = time.perf_counter()
+            phase(world, ctx)
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
     world.step += 1
