@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,8 +30,18 @@ def test_run_prints_the_table_and_writes_files(tmp_path) -> None:
     assert manifest["replicates"] == 30 and manifest["status"] == "complete"
     assert len(manifest["scenario_hash"]) == 64 and manifest["package_version"]
     assert manifest["wall_time_s"] > 0 and "strike_hazard" in manifest["parameters"]
+    assert manifest["engine"] == "numba"
     for table in ("steps", "replicates", "events", "movement"):
         assert list((run_dir / table).glob("block-*.parquet")), table
+
+
+def test_unknown_engine_backend_is_one_line_and_writes_nothing(tmp_path) -> None:
+    env = {**os.environ, "REVEXPORT_BACKEND": "fortran"}
+    out = subprocess.run([*EXE, "run", "-r", "5", "-o", str(tmp_path)], capture_output=True,
+                         text=True, timeout=300, env=env)
+    assert out.returncode != 0 and "Traceback" not in out.stderr
+    assert "REVEXPORT_BACKEND: backend must be one of" in out.stderr + out.stdout
+    assert not any(tmp_path.iterdir())
 
 
 def test_listing_commands_print_one_line_each() -> None:

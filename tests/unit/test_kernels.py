@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import importlib
 
 import numpy as np
 import pytest
 
 from revexport.engine import kernels
 from revexport.engine.context import StepContext
-from revexport.engine.phases import home, movements, perception, regime, responses, war
 from revexport.engine.state import World
 from revexport.engine.step import PHASES, step
 from revexport.errors import RevexportError
 from revexport.outcomes.recorder import BlockRecorder
 
-KERNEL_PHASES = {
-    "perception": perception.perceive,
-    "movements": movements.grow,
-    "responses": responses.respond,
-    "war": war.fight,
-    "regime": regime.change,
-    "home": home.update,
-}
+#: The phases with a Numba kernel beside their NumPy form.
+KERNEL_PHASES = {"perception", "movements", "responses", "war", "regime", "home"}
+
+
+def test_every_hot_phase_has_a_compiled_kernel() -> None:
+    for name in KERNEL_PHASES:
+        module = importlib.import_module(f"revexport.engine.phases.{name}")
+        compiled = [v for k, v in vars(module).items() if k.endswith("_kernel")]
+        assert compiled and all(hasattr(k, "py_func") for k in compiled), name
 
 
 def _assert_same_world(a: World, b: World, where: str) -> None:
@@ -109,3 +110,13 @@ def test_unknown_backend_is_a_one_line_error() -> None:
     with pytest.raises(RevexportError, match=r"backend must be one of .*got 'fortran'"):
         with kernels.use_backend("fortran"):
             pass
+
+
+def test_backend_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REVEXPORT_BACKEND", "numpy")
+    assert kernels.backend() == "numpy" and not kernels.compiled()
+    with kernels.use_backend("numba"):
+        assert kernels.compiled()
+    monkeypatch.setenv("REVEXPORT_BACKEND", "cuda")
+    with pytest.raises(RevexportError, match=r"^REVEXPORT_BACKEND: backend must be one of"):
+        kernels.backend()

@@ -38,7 +38,8 @@ def _checked(name: str, origin: str) -> str:
     return name
 
 
-_backend = _checked(os.environ.get("REVEXPORT_BACKEND", "numba"), "REVEXPORT_BACKEND")
+#: Set by :func:`use_backend`; otherwise the environment decides, when a phase asks.
+_chosen: str | None = None
 
 
 def kernel(fn: Fn) -> Fn:
@@ -46,22 +47,30 @@ def kernel(fn: Fn) -> Fn:
     return cast(Fn, numba.njit(cache=True, nogil=True)(fn))
 
 
+def backend() -> str:
+    """The backend in use: ``"numba"`` or ``"numpy"``.
+
+    Raises
+    ------
+    RevexportError
+        If ``REVEXPORT_BACKEND`` names neither.
+    """
+    if _chosen is not None:
+        return _chosen
+    return _checked(os.environ.get("REVEXPORT_BACKEND", "numba"), "REVEXPORT_BACKEND")
+
+
 def compiled() -> bool:
     """True when the phases run their Numba kernels."""
-    return _backend == "numba"
-
-
-def backend() -> str:
-    """The backend in use: ``"numba"`` or ``"numpy"``."""
-    return _backend
+    return backend() == "numba"
 
 
 @contextmanager
 def use_backend(name: str) -> Iterator[None]:
     """Run the phases with ``name`` (``"numba"`` or ``"numpy"``) inside the ``with`` block."""
-    global _backend
-    previous, _backend = _backend, _checked(name, "use_backend")
+    global _chosen
+    previous, _chosen = _chosen, _checked(name, "use_backend")
     try:
         yield
     finally:
-        _backend = previous
+        _chosen = previous

@@ -25,6 +25,7 @@ import pandas as pd
 from revexport import __version__
 from revexport.doctrines.base import Doctrine
 from revexport.doctrines.registry import get_doctrine
+from revexport.engine import kernels
 from revexport.engine.rng import block_sizes, default_block_size
 from revexport.engine.run import simulate_block
 from revexport.engine.state import Static
@@ -59,9 +60,15 @@ class _Job:
     root: Path
     record_movement: bool
     movement_stride: int
+    backend: str
 
 
 def _run_block(job: _Job, block: int, n: int, offset: int) -> pd.DataFrame:
+    with kernels.use_backend(job.backend):  # the same backend in every worker process
+        return _run_block_here(job, block, n, offset)
+
+
+def _run_block_here(job: _Job, block: int, n: int, offset: int) -> pd.DataFrame:
     static = Static.from_scenario(job.scenario, job.params, doctrine=job.doctrine,
                                   article154=job.article154)
     files = RunFiles(job.root)
@@ -177,6 +184,7 @@ def run_ensemble(
         raise RevexportError(f"workers must be at least 1, got {workers}")
     if movement_stride < 1:
         raise RevexportError(f"movement_stride must be at least 1, got {movement_stride}")
+    backend = kernels.backend()
     params = Parameters().with_overrides(sc.parameters, origin=f"{sc.name}: parameters")
     params = params.with_overrides(parameters or {}, origin="parameters")
 
@@ -200,7 +208,7 @@ def run_ensemble(
     files.prepare()
     job = _Job(scenario=sc, params=params, doctrine=doctrine_name, doctrines=instances,
                article154=article154, seed=seed, root=root, record_movement=record_movement,
-               movement_stride=movement_stride)
+               movement_stride=movement_stride, backend=backend)
     sizes = block_sizes(replicates, block_size)
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int).tolist()
     manifest: dict[str, Any] = {
@@ -230,6 +238,7 @@ def run_ensemble(
         "package_version": __version__,
         "python": platform.python_version(),
         "numpy": np.__version__,
+        "engine": backend,
     }
     write_manifest(root, manifest)
     t0 = time.perf_counter()

@@ -41,8 +41,8 @@ def observe(world: World, ctx: StepContext, group: DoctrineGroup,
     ok = take(eligible(world, ctx))
 
     def own(values: np.ndarray) -> np.ndarray:
-        """(R, K) the exporters' own values (0 for an empty slot)."""
-        return np.where(active, np.take_along_axis(take(values), at_state, axis=1), 0.0)
+        """(R, K) the exporters' own values (0 for an empty slot), from (R, S) ``values``."""
+        return np.where(active, np.take_along_axis(values, at_state, axis=1), 0.0)
 
     valid = ok[:, None, :] & active[..., None]
     sanction_share = take((world.sanctioning * ctx.static.gdp_share).sum(axis=1) + 0.25 * (
@@ -54,12 +54,12 @@ def observe(world: World, ctx: StepContext, group: DoctrineGroup,
         step=world.step,
         params=ctx.params,
         active=active,
-        economy=own(world.economy),
-        legitimacy=own(world.legitimacy),
-        power=own(power(world)),
-        cohesion=own(world.cohesion),
+        economy=own(take(world.economy)),
+        legitimacy=own(take(world.legitimacy)),
+        power=own(pw),
+        cohesion=own(take(world.cohesion)),
         at_war=_read_only(take(world.war[:, slots])),
-        weariness=own(world.weariness),
+        weariness=own(take(world.weariness)),
         attacked=_read_only(take(world.attacked[:, slots])),
         successes=_read_only(take(world.successes[:, slots])),
         threat_felt=np.broadcast_to(coalition_share[:, None], (r, k)),
