@@ -238,7 +238,7 @@ def print_comparison(outcomes: Any, differences: Any, baseline: str) -> None:
     for label in dict.fromkeys(diffs["label"]):
         rows = diffs[diffs["label"] == label].set_index("b")
         t.add_row(str(label), *[f"{rows.loc[d, 'diff']:.3g} [{rows.loc[d, 'diff_lo']:.3g}, "
-                                f"{rows.loc[d, 'diff_hi']:.3g}] p={rows.loc[d, 'p_value']:.2g}"
+                                f"{rows.loc[d, 'diff_hi']:.3g}] {_p_text(rows.loc[d, 'p_value'])}"
                                 for d in others])
     console.print(t)
 
@@ -313,6 +313,11 @@ def hindcast(
     path = build_report(out / "reports" / _report_name(ids), result.comparison,
                         title="Hindcast: middle-east-1979, 1979-02 to 1990-12", hindcast=result)
     console.print(f"report: {path}", highlight=False)
+
+
+def _p_text(p: float) -> str:
+    """``p=0.012``, or ``p < 1e-300`` for a p-value that underflows to 0."""
+    return "p < 1e-300" if p == 0 else f"p={p:.2g}"
 
 
 def print_hindcast(scores: Any) -> None:

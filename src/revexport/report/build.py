@@ -40,16 +40,19 @@ img { max-width: 100%; border: 1px solid #eee; margin: 0.5em 0; }
 
 
 def _table(df: pd.DataFrame, digits: int = 3) -> str:
-    def cell(v: Any) -> str:
+    def cell(v: Any, column: str) -> str:
         if isinstance(v, bool | np.bool_):
             return f'<span class="{"pass" if v else "fail"}">{"yes" if v else "no"}</span>'
         if isinstance(v, float | np.floating):
+            if column.startswith("p_value") and v == 0:
+                return "&lt; 1e-300"  # underflow: far below any threshold, never exactly 0
             return "" if not np.isfinite(v) else f"{v:.{digits}g}"
         return html.escape(str(v))
 
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
-                   for row in df.itertuples(index=False))
+    columns = [str(c) for c in df.columns]
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{cell(v, c)}</td>" for v, c in zip(row, columns, strict=True))
+                   + "</tr>" for row in df.itertuples(index=False))
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
