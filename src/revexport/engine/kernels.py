@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
 import numba
+import numpy as np
 
 from revexport.errors import RevexportError
 
@@ -63,6 +64,25 @@ def backend() -> str:
 def compiled() -> bool:
     """True when the phases run their Numba kernels."""
     return backend() == "numba"
+
+
+@kernel
+def superpower_rows(superpower: Any) -> Any:  # pragma: no cover - compiled
+    """Row of the first state of each bloc (West, East) among the superpowers, -1 if none."""
+    rows = np.full(2, -1)
+    for s in range(superpower.shape[0]):
+        if superpower[s] >= 0 and rows[superpower[s]] < 0:
+            rows[superpower[s]] = s
+    return rows
+
+
+@kernel
+def mark_exporters(slot_state: Any, r: int, exporter: Any) -> None:  # pragma: no cover
+    """Set ``exporter[s]`` to whether state ``s`` holds a sitting exporter in replicate ``r``."""
+    exporter[:] = False
+    for e in range(slot_state.shape[1]):
+        if slot_state[r, e] >= 0:
+            exporter[slot_state[r, e]] = True
 
 
 @contextmanager

@@ -85,13 +85,12 @@ def _grow_kernel(movement: F, spend: F, slot_state: I, legitimacy: F, economy: F
     attract = np.zeros(n_e)
     exporter = np.zeros(n_s, dtype=np.bool_)
     for r in range(n_r):
-        exporter[:] = False
+        kernels.mark_exporters(slot_state, r, exporter)
         for e in range(n_e):
             x = slot_state[r, e]
             if x < 0:
                 attract[e] = 0.0
                 continue
-            exporter[x] = True
             a = (0.5 * legitimacy[r, x] + 0.3 * (min(economy[r, x], 1.5) / 1.5)
                  + 0.2 * cohesion[r, x]
                  + p.attractiveness_success_weight * (1.0 - np.exp(-successes[r, e])))

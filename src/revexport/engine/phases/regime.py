@@ -175,18 +175,14 @@ def _fall_kernel(falls: B, coup: B, exporter_falls: B, regime: I, alignment: I, 
     """The loop twin of the draws of :func:`change`: which regimes fall, and how."""
     n_r, n_s = regime.shape
     n_e = slot_state.shape[1]
-    sp_row = np.full(2, -1)
-    for s in range(n_s):
-        if superpower[s] >= 0 and sp_row[superpower[s]] < 0:
-            sp_row[superpower[s]] = s
+    sp_row = kernels.superpower_rows(superpower)
     exporter = np.zeros(n_s, dtype=np.bool_)
     for r in range(n_r):
-        exporter[:] = False
+        kernels.mark_exporters(slot_state, r, exporter)
         for e in range(n_e):
             x = slot_state[r, e]
             if x < 0:
                 continue
-            exporter[x] = True
             hazard = min(1.0, p.regime_hazard * np.exp(
                 (p.exporter_collapse_legitimacy - legitimacy[r, x]) / p.regime_hazard_width))
             exporter_falls[r, x] = u_exporter[r, e] < hazard

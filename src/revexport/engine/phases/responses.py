@@ -200,10 +200,7 @@ def _respond_kernel(movement: F, repression: F, legitimacy: F, anchor_repression
     w = p.threat_ideological_weight
     for r in range(n_r):
         # Eligibility and threat, from the world as the phase found it.
-        exporter[:] = False
-        for e in range(n_e):
-            if slot_state[r, e] >= 0:
-                exporter[slot_state[r, e]] = True
+        kernels.mark_exporters(slot_state, r, exporter)
         for s in range(n_s):
             ok[s] = not exporter[s] and superpower[s] < 0 and regime[r, s] != ALIGNED
         for e in range(n_e):

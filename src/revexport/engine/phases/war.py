@@ -144,10 +144,7 @@ def _fight_kernel(war: B, war_end: I, war_months: I, war_cap0_state: F, war_cap0
                   p: Any) -> None:  # pragma: no cover - compiled
     """The loop twin of :func:`fight` once some war is under way: writes in place."""
     n_r, n_e, n_s = war.shape
-    sp_row = np.full(2, -1)
-    for s in range(n_s):
-        if superpower[s] >= 0 and sp_row[superpower[s]] < 0:
-            sp_row[superpower[s]] = s
+    sp_row = kernels.superpower_rows(superpower)
     share_exp = np.zeros((n_e, n_s))
     share_st = np.zeros((n_e, n_s))
     loss_exp = np.zeros(n_e)
