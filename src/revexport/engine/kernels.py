@@ -1,7 +1,7 @@
 """Compiled kernels and the switch between them and their NumPy twins.
 
-The hot phases (perception, movements, responses, war, home) exist twice, side
-by side in their phase module: a NumPy version, written array by array, that
+The hot phases (perception, movements, responses, war, regime change, home) exist
+twice, side by side in their phase module: a NumPy version, written array by array, that
 reads like the model's equations, and a Numba kernel that does the same work
 in one fused loop over replicates x exporters x states, without temporaries.
 NumPy spends most of a step on hundreds of small array passes; the kernels

@@ -187,10 +187,7 @@ def _respond_kernel(movement: F, repression: F, legitimacy: F, anchor_repression
                     p: Any) -> None:  # pragma: no cover - compiled
     """The loop twin of :func:`respond`: writes the world's arrays in place."""
     n_r, n_e, n_s = intent.shape
-    has_bloc = np.zeros(2, dtype=np.bool_)
-    for s in range(n_s):
-        if superpower[s] >= 0:
-            has_bloc[superpower[s]] = True
+    has_bloc = kernels.superpower_rows(superpower) >= 0
     ok = np.zeros(n_s, dtype=np.bool_)
     exporter = np.zeros(n_s, dtype=np.bool_)
     t = np.zeros((n_e, n_s))
