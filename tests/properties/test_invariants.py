@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from revexport.doctrines.registry import doctrine_names, get_doctrine
+from revexport.engine import kernels
 from revexport.engine.context import StepContext
 from revexport.engine.run import doctrine_groups
 from revexport.engine.state import ALIGNED, Static, initial_world
@@ -69,3 +72,36 @@ def test_state_stays_finite_and_in_bounds(values, doctrine, scenario, seed, arti
         assert np.all(world.war_months[world.war] >= 0)
         if article154 or static.article154:
             assert np.all(world.shares[..., 3:5] == 0)  # no support, no covert action
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values=parameter_sets(), doctrine=st.sampled_from(doctrine_names()),
+       scenario=st.sampled_from(sorted(SCENARIOS)), seed=st.integers(0, 2**32 - 1),
+       article154=st.booleans())
+def test_kernels_and_numpy_twins_agree_anywhere_in_the_ranges(values, doctrine, scenario, seed,
+                                                              article154) -> None:
+    """Same parameters, world and draws: the compiled phases and their NumPy forms give the
+    same world, step after step (to rounding)."""
+    params = Parameters().with_overrides(values)
+    static = Static.from_scenario(SCENARIOS[scenario], params, doctrine=doctrine,
+                                  article154=article154)
+    n = 6
+    worlds, contexts = [], []
+    for _ in ("numpy", "numba"):
+        world = initial_world(static, params, n)
+        groups = doctrine_groups(static, {d: get_doctrine(d) for d in set(static.slot_doctrine)})
+        for g in groups:
+            world.doctrine_memory[g.key] = g.doctrine.init_memory(n, len(g.slots))
+        worlds.append(world)
+        contexts.append(StepContext(static=static, params=params, groups=groups,
+                                    rng=np.random.default_rng(seed)))
+    for t in range(12):
+        for world, ctx, backend in zip(worlds, contexts, ("numpy", "numba"), strict=True):
+            with kernels.use_backend(backend):
+                step(world, ctx)
+        a, b = worlds
+        for f in dataclasses.fields(a):
+            x, y = getattr(a, f.name), getattr(b, f.name)
+            if isinstance(x, np.ndarray):
+                np.testing.assert_allclose(x, y, rtol=1e-9, atol=1e-12,
+                                           err_msg=f"step {t}: {f.name}")
