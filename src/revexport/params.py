@@ -97,6 +97,12 @@ class Parameters:
     threat_regime_delegitimised: float = _p(
         0.2, 0.0, 0.5, "Walt 1996 (a revolutionary creed that denies a regime's legitimacy threatens it)",
         "extra ideological vulnerability of a regime type the message condemns (monarchy)")
+    vulnerability_base: float = _p(
+        0.2, 0.0, 0.5, "assumption",
+        "ideological vulnerability of any state before affinity, grievance and movement")
+    vulnerability_movement_weight: float = _p(
+        2.0, 0.5, 4.0, "assumption (an organised movement weighs more than diffuse grievance)",
+        "weight of movement strength, against grievance, in ideological vulnerability (x affinity)")
     proximity_sea: float = _p(
         0.6, 0.3, 0.9, "COW Direct Contiguity classes (sea <= 400 mi); weight an assumption",
         "proximity of a sea neighbour (land neighbour = 1)")
@@ -118,6 +124,9 @@ class Parameters:
     patron_deterrence: float = _p(
         3.0, 1.0, 10.0, "Walt 1987 (superpower backing deters); factor an assumption",
         "extra factor on that ratio when the target is a superpower's client")
+    superpower_sanction_weight: float = _p(
+        0.25, 0.1, 0.5, "Hufbauer et al. 2007 (superpower sanctions as large as a region's); assumption",
+        "weight of one superpower's sanctions, in units of the share of GDP sanctioning the exporter")
 
     # -- 3. movements -------------------------------------------------------------
     movement_propaganda_growth: float = _p(
@@ -129,6 +138,9 @@ class Parameters:
     support_capacity_scale: float = _p(
         0.05, 0.005, 0.5, "assumption",
         "target capacity = this x the target's monthly security budget (US$ bn)")
+    security_budget_fraction: float = _p(
+        0.08, 0.02, 0.2, "SIPRI/COW milex as share of GDP in the region, 1979 (5-15 %)",
+        "share of GDP a target state spends on security, the base of its capacity against support")
     movement_endogenous_growth: float = _p(
         0.004, 0.0, 0.03, "Gurr 1970; rate an assumption",
         "monthly growth from affinity x grievance alone")
@@ -144,10 +156,22 @@ class Parameters:
     attractiveness_success_weight: float = _p(
         0.3, 0.0, 1.0, "seed: the Iranian experience as a guide; assumption",
         "attractiveness gained per aligned regime abroad (saturating)")
+    attractiveness_legitimacy_weight: float = _p(
+        0.5, 0.2, 0.8, "seed: the Iranian experience as a guide; assumption",
+        "weight of the exporter's legitimacy in the attractiveness of its example")
+    attractiveness_economy_weight: float = _p(
+        0.3, 0.0, 0.6, "assumption", "weight of the exporter's economic performance in attractiveness")
+    attractiveness_cohesion_weight: float = _p(
+        0.2, 0.0, 0.5, "assumption", "weight of the exporter's military cohesion in attractiveness")
+    attractiveness_economy_cap: float = _p(
+        1.5, 1.1, 3.0, "assumption", "relative GDP at which the economic example stops adding attraction")
 
     # -- 4. responses -------------------------------------------------------------
     repression_trigger: float = _p(
         0.12, 0.02, 0.5, "assumption", "movement strength above which a state represses more")
+    repression_gain: float = _p(
+        2.0, 0.5, 4.0, "assumption",
+        "rise of a state's target repression per unit of movement strength above the trigger")
     repression_response: float = _p(
         0.1, 0.01, 0.5, "assumption", "monthly adjustment of repression toward its target level")
     repression_legitimacy_cost: float = _p(
@@ -162,14 +186,16 @@ class Parameters:
         0.12, 0.02, 0.5, "assumption", "threat below which a member may leave")
     coalition_join_rate: float = _p(
         0.12, 0.01, 0.5, "assumption", "monthly hazard of joining once above threshold")
+    coalition_leave_rate: float = _p(
+        0.12, 0.01, 0.5, "assumption", "monthly hazard of leaving once threat is below the leave threshold")
     coalition_bandwagon: float = _p(
         0.5, 0.0, 2.0, "assumption", "extra joining hazard per share of neighbours already in")
-    coalition_min_members: float = _p(
-        3, 2, 6, "assumption (a coalition is three or more states)",
-        "members at which the coalition counts as formed", integer=True)
     sanction_threshold: float = _p(
         0.5, 0.1, 0.8, "Hufbauer et al. 2007; threshold an assumption",
         "threat above which a state sanctions the exporter")
+    response_hysteresis: float = _p(
+        0.5, 0.2, 0.9, "assumption (sanctions and deployments outlast the threat that began them)",
+        "sanctions and deployed forces end when threat falls below this fraction of their threshold")
     sanction_drag: float = _p(
         0.02, 0.002, 0.08, "Hufbauer et al. 2007 (GDP costs of sanctions); assumption",
         "monthly economy loss if every trading partner sanctioned (scaled by GDP share)")
@@ -181,6 +207,9 @@ class Parameters:
         "monthly economy loss from one superpower's sanctions")
     superpower_aid_rate: float = _p(
         0.03, 0.0, 0.1, "assumption", "monthly aid to a threatened client, per unit threat")
+    nonaligned_war_aid: float = _p(
+        0.5, 0.0, 1.0, "assumption (both superpowers armed Iraq, a non-aligned state, in the 1980s)",
+        "aid to a non-aligned state at war with an exporter, relative to a client's")
     presence_threshold: float = _p(
         0.45, 0.2, 0.9, "assumption (naval deployments follow threats to clients, e.g. tanker escorts)",
         "highest threat to a superpower's clients at which it deploys forces to the region")
@@ -199,6 +228,9 @@ class Parameters:
         0.15, 0.01, 0.5, "assumption", "monthly hazard of a first strike when both are open")
     strike_patron_weight: float = _p(
         0.15, 0.0, 1.0, "assumption", "weight of patron backing in the attacker's window")
+    strike_proximity_exponent: float = _p(
+        2.0, 1.0, 3.0, "Boulding 1962 (loss-of-strength gradient); exponent an assumption",
+        "the first-strike hazard scales with proximity to this power")
     revolutionary_disruption: float = _p(
         0.5, 0.2, 0.9, "Cordesman & Wagner 1990 (purges and desertion in a revolutionary army)",
         "initial military cohesion of a revolutionary exporter (1 = intact)")
@@ -209,11 +241,15 @@ class Parameters:
         "rise of an exporter's economy-backed capability per unit of military share")
     cohesion_recovery: float = _p(
         0.01, 0.002, 0.05, "assumption", "monthly recovery of military cohesion")
+    rearm_economy_cap: float = _p(
+        2.0, 1.2, 4.0, "assumption", "relative GDP above which the economy backs no more capability")
 
     # -- 5. war -------------------------------------------------------------------
     war_attrition: float = _p(
         0.02, 0.005, 0.08, "assumption; Lanchester-style attrition",
         "monthly capability loss per unit of the opponent's power share")
+    attrition_cap: float = _p(
+        0.9, 0.5, 0.99, "assumption", "largest share of its capability a side can lose in one month")
     war_economic_cost: float = _p(
         0.004, 0.001, 0.02, "assumption", "monthly economy loss while at war")
     defence_share: float = _p(
@@ -239,10 +275,16 @@ class Parameters:
         0.01, 0.0, 0.1, "Bennett & Stam 1996; assumption", "extra hazard per unit war weariness")
     ceasefire_stalemate_weight: float = _p(
         0.01, 0.0, 0.05, "assumption", "extra hazard per unit of stalemate (balanced power)")
+    stalemate_months: float = _p(
+        12, 6, 24, "Bennett & Stam 1996 (war-ending hazard changes after the first year); assumption",
+        "months of war after which balanced power counts as stalemate", integer=True)
     collapse_threshold: float = _p(
         0.35, 0.1, 0.6, "assumption", "share of pre-war capability below which a side collapses")
     collapse_legitimacy_shock: float = _p(
         0.3, 0.0, 0.6, "assumption", "legitimacy lost by a side that collapses")
+    collapse_movement_boost: float = _p(
+        0.2, 0.0, 0.5, "assumption (the victor's partisans move in)",
+        "movement strength gained in a state whose army collapses")
 
     # -- 6. regime change ---------------------------------------------------------
     regime_hazard: float = _p(
@@ -259,6 +301,13 @@ class Parameters:
         0.15, 0.0, 0.5, "assumption", "weight of military capability in resilience")
     resilience_patron: float = _p(
         0.2, 0.0, 0.5, "assumption", "weight of superpower patronage in resilience")
+    resilience_capability_scale: float = _p(
+        0.5, 0.1, 2.0, "assumption",
+        "effective power (% world) at which capability gives 63 % of its share of resilience")
+    patron_client_weight: float = _p(
+        0.5, 0.2, 1.0, "assumption", "patronage of a superpower client before aid and deployed forces")
+    new_regime_legitimacy: float = _p(
+        0.5, 0.3, 0.7, "assumption", "legitimacy a new regime starts with and drifts back to")
     aligned_probability: float = _p(
         0.5, 0.1, 0.9, "assumption", "chance that a fallen regime is replaced by an aligned one")
     exporter_collapse_legitimacy: float = _p(
@@ -283,17 +332,27 @@ class Parameters:
         0.01, 0.0, 0.04, "WDI volatility of oil economies; assumption", "s.d. of monthly economy shocks")
     economy_recovery: float = _p(
         0.01, 0.0, 0.05, "assumption", "monthly pull of economy toward trend after shocks")
+    economy_floor: float = _p(
+        0.05, 0.01, 0.2, "assumption", "lowest GDP relative to the start")
     legitimacy_economy_weight: float = _p(
         0.3, 0.0, 1.0, "assumption", "weight of economic performance in target legitimacy")
+    performance_cap: float = _p(
+        0.5, 0.2, 1.0, "assumption",
+        "largest economic over- or under-performance (relative to trend) that moves legitimacy")
     legitimacy_adjustment: float = _p(
         0.03, 0.005, 0.2, "assumption", "monthly pull of legitimacy toward its target")
     hostility_rally: float = _p(
         0.08, 0.0, 0.3, "seed: disorder attributed to colonial conspiracy; assumption",
         "legitimacy gained from external hostility (coalition, sanctions)")
+    hostility_coalition_weight: float = _p(
+        3.0, 1.0, 6.0, "assumption", "hostility the exporter reads per share of states in the coalition")
 
     # -- factional doctrine -------------------------------------------------------
     faction_learning_rate: float = _p(
         0.08, 0.01, 0.5, "assumption", "monthly speed of shifts in faction influence")
+    crisis_sensitivity: float = _p(
+        5.0, 1.0, 10.0, "assumption",
+        "a faction's crisis signal per unit of GDP lost since the start (capped at 1)")
 
     @classmethod
     def specs(cls) -> tuple[ParamSpec, ...]:

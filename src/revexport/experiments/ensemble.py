@@ -83,8 +83,7 @@ def _run_block_here(job: _Job, block: int, n: int, offset: int) -> pd.DataFrame:
         stream.close()
     events = events_frame(recorder.events.arrays(), static, offset)
     assert recorder.final_costs is not None
-    reps = replicate_summary(recorder.metrics, events, recorder.final_costs, static, offset,
-                             int(job.params.coalition_min_members))
+    reps = replicate_summary(recorder.metrics, events, recorder.final_costs, static, offset)
     months = [job.scenario.month_of_step(t) for t in range(static.n_steps)]
     files.write_frame("steps", block, steps_frame(recorder.metrics, offset, months))
     files.write_frame("events", block, events)

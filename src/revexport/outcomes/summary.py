@@ -17,6 +17,10 @@ WAR_OUTCOMES = {0: "ongoing", 1: "ceasefire", 2: "state collapsed", 3: "exporter
 INITIATORS = {1: "state", 2: "exporter"}
 
 #: The main outcomes shown in summary tables, with labels.
+#: A coalition counts as formed once it has this many members (the definition of an outcome,
+#: not a model parameter: "a coalition is three or more states").
+COALITION_MIN_MEMBERS = 3
+
 MAIN_OUTCOMES: dict[str, str] = {
     "aligned_final": "aligned regimes at end",
     "regime_changes": "regime changes",
@@ -60,7 +64,7 @@ def replicate_summary(
     final_costs: NDArray[np.float64],
     static: Static,
     replicate_offset: int,
-    coalition_min_members: int,
+    coalition_min_members: int | None = None,
 ) -> pd.DataFrame:
     """One row per replicate: regime changes, first war, coalition, sanctions, costs.
 
@@ -72,8 +76,11 @@ def replicate_summary(
     static : Static
     replicate_offset : int
         Index of the block's first replicate in the run.
-    coalition_min_members : int
+    coalition_min_members : int, optional
+        Members at which a coalition counts as formed; :data:`COALITION_MIN_MEMBERS` by default.
     """
+    if coalition_min_members is None:
+        coalition_min_members = COALITION_MIN_MEMBERS
     m = {name: metrics[:, :, i] for i, name in enumerate(STEP_METRICS)}
     n = metrics.shape[0]
     reps = np.arange(n) + replicate_offset
