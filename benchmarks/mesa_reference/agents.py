@@ -1,0 +1,488 @@
+"""The agents of the Mesa reference: states, the two superpowers, and the exporters.
+
+* :class:`Nation`: a state, with its economy, army, regime, the movement aligned with the
+  exporters inside it, and what it perceives of each exporter's intent. It perceives,
+  grows or loses its movement, represses, balances, sanctions, takes aid, may strike
+  first, and lives through its economy and legitimacy at home.
+* :class:`Superpower`: a :class:`Nation` that also sanctions the exporters on behalf of
+  its clients and deploys forces to defend them.
+* :class:`Exporter`: a revolutionary programme seated in a state, run by a doctrine
+  (:mod:`benchmarks.mesa_reference.doctrines`). The first ones sit in the scenario's
+  revolutionary states; the others wait for a regime that turns aligned during the run,
+  and an exporter whose regime falls stops exporting.
+
+Every rule follows ``src/revexport/engine/phases/*.py``. Phases act on the world as they
+found it (the engine's arrays update at once), so agents read snapshots where their
+neighbours' order could otherwise matter.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import mesa
+
+from benchmarks.mesa_reference.doctrines import Doctrine, Plan
+from revexport.codes import (
+    ALIGNED,
+    ALIGNMENTS,
+    COVERT,
+    DEMOCRACY,
+    DIPLOMACY,
+    DOMESTIC,
+    MILITARY,
+    MONARCHY,
+    N_MEANS,
+    NONALIGNED,
+    PROPAGANDA,
+    REGIME_TYPES,
+    SUPPORT,
+)
+
+if TYPE_CHECKING:
+    from benchmarks.mesa_reference.model import RevolutionModel
+    from revexport.scenario.schema import StateSpec
+
+
+def clip(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
+    """``x`` limited to ``[lo, hi]``."""
+    return lo if x < lo else hi if x > hi else x
+
+
+@dataclass
+class Spending:
+    """An exporter's spending at one target this month, US$ bn."""
+
+    propaganda: float = 0.0
+    support: float = 0.0
+    covert: float = 0.0
+    military: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return self.propaganda + self.support + self.covert + self.military
+
+
+@dataclass
+class War:
+    """A war between an exporter and a state."""
+
+    cap0_state: float  # both sides' effective power when it began
+    cap0_exporter: float
+    months: int = 0
+    share_exporter: float = 0.0  # this month's shares of the pair's power
+    share_state: float = 0.0
+
+
+class Nation(mesa.Agent):
+    """A state of the scenario."""
+
+    model: RevolutionModel
+    bloc: int | None = None  # a superpower's alignment code
+
+    def __init__(self, model: RevolutionModel, spec: StateSpec, row: int) -> None:
+        super().__init__(model)
+        self.row = row  # position in the scenario: ties are broken by it, as in the engine
+        self.code = spec.iso3
+        self.gdp0 = spec.gdp
+        self.capability0 = spec.capability
+        self.grievance = spec.grievance
+        self.affinity = spec.affinity
+        self.gdp_share = 0.0  # set by the model, once every state is known
+        self.regime = REGIME_TYPES.index(spec.regime)
+        self.alignment = ALIGNMENTS.index(spec.alignment)
+        self.economy = 1.0
+        self.capability = spec.capability
+        self.cohesion = 1.0
+        self.legitimacy = spec.legitimacy
+        self.repression = spec.repression
+        self.movement = spec.movement
+        # The levels the regime in place drifts back to: a new regime brings its own.
+        self.anchor_legitimacy = spec.legitimacy
+        self.anchor_repression = spec.repression
+        self.aid = 0.0
+        self.weariness = 0.0
+        self.coalition = False
+        self.sanctioning = False
+        self.land: list[Nation] = []
+        self.sea: list[Nation] = []
+        self.neighbours: list[Nation] = []  # land then sea: a state that is both counts twice
+        self.exporter: Exporter | None = None  # the exporter seated here, if any
+        self.intent: dict[Exporter, float] = {}  # estimate of each exporter's hostile intent
+        self.threat: dict[Exporter, float] = {}
+        self.max_threat = 0.0
+        self.was_member = False
+
+    # -- what the state is --------------------------------------------------------------------
+    @property
+    def power(self) -> float:
+        """Effective military capability: capability x cohesion + superpower aid."""
+        return self.capability * self.cohesion + self.aid
+
+    @property
+    def eligible(self) -> bool:
+        """Movements, coalitions and strikes concern it: not an exporter, a superpower or aligned."""
+        return self.exporter is None and self.bloc is None and self.regime != ALIGNED
+
+    @property
+    def at_war(self) -> bool:
+        return any(self in ex.wars for ex in self.model.exporters)
+
+    def presence_support(self) -> float:
+        """Capability its patron's deployed forces add to its defence."""
+        patron = self.model.superpowers.get(self.alignment)
+        if patron is not None and patron.deployed:
+            return self.model.p.presence_strength * patron.capability
+        return 0.0
+
+    # -- 1. perception ------------------------------------------------------------------------
+    def perceive(self) -> None:
+        """Update the estimate of each exporter's intent from what it sees this month."""
+        p, rng = self.model.p, self.model.random
+        for ex in self.model.exporters:
+            if ex.home is None:
+                self.intent[ex] = 0.0
+                continue
+            spend = ex.spend.get(self)
+            prop, sup, cov = (spend.propaganda, spend.support, spend.covert) if spend else (0, 0, 0)
+            # Support and covert action are seen only if found.
+            found_support = sup > 0 and rng.random() < p.detection_support
+            found_covert = cov > 0 and rng.random() < p.detection_covert
+            signal = (p.signal_propaganda * prop / (prop + p.propaganda_half_saturation)
+                      + p.signal_support * found_support + found_covert
+                      + p.signal_posture * ex.posture)
+            if self in ex.wars:
+                signal = max(signal, 1.0)
+            signal *= 1.0 - p.reassurance_diplomacy * ex.shares[DIPLOMACY]
+            signal = clip(signal * (1.0 + p.misperception_bias))
+            old = self.intent[ex]
+            self.intent[ex] = clip(old + p.perception_rate * (signal - old)
+                                   + rng.gauss(0.0, p.perception_noise))
+
+    # -- 3. movements -------------------------------------------------------------------------
+    def update_movement(self) -> None:
+        """The movement grows with propaganda, support, contagion and grievance; repression
+        and decay shrink it."""
+        p = self.model.p
+        noise = self.model.random.gauss(0.0, p.movement_noise)
+        if not self.eligible:
+            self.movement = 0.0
+            return
+        pull = support = 0.0
+        for ex in self.model.exporters:
+            spend = ex.spend.get(self)
+            if spend is not None:
+                prop = spend.propaganda
+                pull += prop / (prop + p.propaganda_half_saturation) * ex.attractiveness
+                support += spend.support + spend.covert
+        capacity = (p.support_capacity_scale * p.security_budget_fraction * self.gdp0
+                    * self.economy / 12.0 * (1.0 + self.repression))
+        armed = support / (support + capacity)
+        aligned_nb = (sum(n.regime == ALIGNED for n in self.neighbours)
+                      / max(len(self.neighbours), 1))
+        receptive = self.affinity * self.grievance
+        growth = (p.movement_propaganda_growth * min(1.0, pull) * receptive
+                  + p.movement_support_growth * armed * receptive
+                  + p.contagion_weight * p.movement_propaganda_growth * aligned_nb * self.affinity
+                  + p.movement_endogenous_growth * receptive)
+        shrink = p.movement_repression_effect * self.repression + p.movement_decay
+        m = self.movement
+        self.movement = clip(m + growth * (1.0 - m) - shrink * m + noise)
+
+    # -- 4. responses -------------------------------------------------------------------------
+    def assess_threat(self) -> None:
+        """Threat felt from each exporter (Walt): intent x (ideological vulnerability and
+        proximity x power share)."""
+        p = self.model.p
+        condemned = p.threat_regime_delegitimised * (self.regime == MONARCHY)
+        vulnerability = min(1.0, p.vulnerability_base + condemned + self.affinity * (
+            self.grievance + p.vulnerability_movement_weight * self.movement))
+        w = p.threat_ideological_weight
+        own = self.power
+        self.max_threat = 0.0
+        for ex in self.model.exporters:
+            t = 0.0
+            if ex.home is not None:
+                share = ex.power / max(ex.power + own, 1e-12)
+                t = self.intent[ex] * (w * vulnerability + (1.0 - w) * ex.proximity[self] * share)
+            self.threat[ex] = t
+            self.max_threat = max(self.max_threat, t)
+        self.was_member = self.coalition
+
+    def repress(self) -> None:
+        """Repression moves toward a level set by the movement above a trigger, at a cost in
+        legitimacy."""
+        if not self.eligible:
+            return
+        p = self.model.p
+        excess = max(self.movement - p.repression_trigger, 0.0)
+        restraint = 1.0 - p.democracy_repression_restraint if self.regime == DEMOCRACY else 1.0
+        target = clip(self.anchor_repression + p.repression_gain * excess * restraint)
+        delta = p.repression_response * (target - self.repression)
+        self.repression = clip(self.repression + delta)
+        self.legitimacy = clip(self.legitimacy - p.repression_legitimacy_cost * max(delta, 0.0))
+
+    def balance(self) -> None:
+        """Join the coalition against the exporters (more readily if neighbours are in), or leave."""
+        p, rng = self.model.p, self.model.random
+        t = self.max_threat
+        if not self.eligible:
+            self.coalition = False
+        elif not self.was_member:
+            nb_in = sum(n.was_member for n in self.neighbours) / max(len(self.neighbours), 1)
+            join = min(p.coalition_join_rate * (1.0 + p.coalition_bandwagon * nb_in), 1.0)
+            self.coalition = t > p.coalition_join_threshold and rng.random() < join
+        elif t < p.coalition_leave_threshold and rng.random() < p.coalition_leave_rate:
+            self.coalition = False
+
+    def decide_sanctions(self) -> None:
+        """Sanction while threat is high; keep sanctions until it falls well below."""
+        p = self.model.p
+        t = self.max_threat
+        self.sanctioning = self.eligible and (t > p.sanction_threshold or (
+            self.sanctioning and t > p.response_hysteresis * p.sanction_threshold))
+
+    def receive_aid(self) -> None:
+        """Aid from the patron in proportion to threat (and to a non-aligned state at war)."""
+        p = self.model.p
+        if not self.eligible:
+            self.aid = 0.0
+            return
+        at_war = self.at_war
+        if self.alignment == NONALIGNED:
+            backed = p.nonaligned_war_aid * at_war
+        else:
+            backed = float(self.alignment in self.model.superpowers)
+        need = max(self.max_threat, float(at_war))
+        self.aid = self.aid * (1.0 - p.aid_decay) + p.superpower_aid_rate * need * backed * self.capability0
+
+    def strike_first(self) -> None:
+        """Strike the most threatening exporter when threat is high and the window is open;
+        go to war with exporters that strike it."""
+        if not self.eligible:
+            return
+        p, rng = self.model.p, self.model.random
+        own = self.power
+        weary = max(0.0, 1.0 - p.weariness_deterrence * self.weariness)
+        patron = float(self.alignment != NONALIGNED)
+        chosen, best = None, -math.inf
+        for ex in self.model.exporters:
+            t = self.threat[ex]
+            if ex.home is None or self in ex.wars or t <= p.strike_threshold:
+                continue
+            share = own / max(own + ex.power, 1e-12)
+            window = (1.0 - p.strike_patron_weight) * share + p.strike_patron_weight * patron
+            if window <= p.strike_window_threshold:
+                continue
+            hazard = p.strike_hazard * ex.proximity[self] ** p.strike_proximity_exponent * weary
+            if rng.random() < hazard and t > best:
+                chosen, best = ex, t
+        for ex in self.model.exporters:
+            if ex is chosen or (self in ex.strike and self not in ex.wars):
+                ex.wars[self] = War(cap0_state=own, cap0_exporter=ex.power)
+                self.model.wars_started += 1
+                if ex is chosen:
+                    ex.attacked = True
+
+    # -- 6. regime change ---------------------------------------------------------------------
+    def regime_hazard(self) -> float:
+        """Monthly hazard that the regime falls to its movement: high when the movement
+        exceeds the regime's resilience."""
+        p = self.model.p
+        capability = 1.0 - math.exp(-self.power / p.resilience_capability_scale)
+        patron = min(1.0, p.patron_client_weight * (self.alignment != NONALIGNED)
+                     + self.aid / max(self.capability0, 1e-9) + (self.presence_support() > 0))
+        resilience = (p.resilience_legitimacy * self.legitimacy
+                      + p.resilience_repression * self.repression
+                      + p.resilience_capability * capability + p.resilience_patron * patron)
+        return min(1.0, p.regime_hazard * math.exp((self.movement - resilience) / p.regime_hazard_width))
+
+    def exporter_hazard(self) -> float:
+        """Monthly hazard that an exporting regime falls as its legitimacy collapses."""
+        p = self.model.p
+        return min(1.0, p.regime_hazard * math.exp(
+            (p.exporter_collapse_legitimacy - self.legitimacy) / p.regime_hazard_width))
+
+    def new_regime(self, regime: int) -> None:
+        """A fresh slate: middling legitimacy, no movement; it keeps the repression it found."""
+        p = self.model.p
+        self.regime = regime
+        self.legitimacy = self.anchor_legitimacy = p.new_regime_legitimacy
+        self.anchor_repression = self.repression
+        self.movement = 0.0
+
+    # -- 7. home ------------------------------------------------------------------------------
+    def update_home(self) -> None:
+        """Economy, legitimacy, cohesion and capability move by one month."""
+        p, m = self.model.p, self.model
+        ex = self.exporter
+        extra = 0.0
+        if ex is not None:  # an exporter's allocation and the sanctions on it move its growth
+            extra = (p.domestic_growth_bonus * ex.shares[DOMESTIC]
+                     + p.trade_growth_bonus * ex.shares[DIPLOMACY]
+                     - p.export_spending_drag * ex.posture - m.sanction_drag)
+        pull = p.economy_recovery * (m.trend - self.economy) / m.trend
+        shock = m.random.gauss(0.0, p.economy_noise)
+        self.economy = max(self.economy * math.exp(p.base_growth + extra + shock + pull),
+                           p.economy_floor)
+
+        performance = clip(self.economy / m.trend - 1.0, -p.performance_cap, p.performance_cap)
+        target = self.anchor_legitimacy + p.legitimacy_economy_weight * performance
+        if ex is not None:  # rally round the flag, and hostility read as a foreign conspiracy
+            target += ex.rally + p.hostility_rally * m.hostility
+        target = clip(target - p.weariness_legitimacy * self.weariness)
+        self.legitimacy = clip(self.legitimacy + p.legitimacy_adjustment * (target - self.legitimacy))
+
+        self.cohesion += p.cohesion_recovery * (1.0 - self.cohesion)
+        mobilised = p.mobilisation_gain * ex.shares[MILITARY] if ex is not None else 0.0
+        backed = self.capability0 * min(self.economy, p.rearm_economy_cap) * (1.0 + mobilised)
+        self.capability += p.rearm_rate * (backed - self.capability)
+
+
+class Superpower(Nation):
+    """The United States or the Soviet Union: a state that also acts for its bloc."""
+
+    def __init__(self, model: RevolutionModel, spec: StateSpec, row: int) -> None:
+        super().__init__(model, spec, row)
+        self.bloc = ALIGNMENTS.index(spec.superpower)
+        self.bloc_sanctions = False
+        self.deployed = False
+
+    def impose_sanctions(self) -> None:
+        """Sanction the exporters while the mean hostility they show its clients (and itself)
+        is high."""
+        p = self.model.p
+        clients = [n for n in self.model.states
+                   if (n.alignment == self.bloc or n is self) and n.exporter is None]
+        hostility = sum(max(n.intent.values(), default=0.0) for n in clients) / max(len(clients), 1)
+        self.bloc_sanctions = hostility > p.superpower_sanction_threshold or (
+            self.bloc_sanctions and hostility > p.response_hysteresis * p.superpower_sanction_threshold)
+
+    def deploy_forces(self) -> None:
+        """Deploy forces while the worst threat to a client is high."""
+        p = self.model.p
+        worst = max((n.max_threat for n in self.model.states
+                     if n.eligible and n.alignment == self.bloc), default=0.0)
+        self.deployed = worst > p.presence_threshold or (
+            self.deployed and worst > p.response_hysteresis * p.presence_threshold)
+
+
+class Exporter(mesa.Agent):
+    """A revolutionary programme seated in a state, run by a doctrine.
+
+    Its successes abroad, rally and doctrine memory belong to the programme: a later regime
+    seated in the same place inherits them, as in the engine's exporter slots.
+    """
+
+    model: RevolutionModel
+
+    def __init__(self, model: RevolutionModel, doctrine: Doctrine) -> None:
+        super().__init__(model)
+        self.doctrine = doctrine
+        self.home: Nation | None = None
+        self.proximity: dict[Nation, float] = {}
+        self.wars: dict[Nation, War] = {}
+        self.shares = [0.0] * N_MEANS
+        self.spend: dict[Nation, Spending] = {}
+        self.strike: list[Nation] = []
+        self.attractiveness = 0.0
+        self.rally = 0.0
+        self.attacked = False
+        self.successes = 0.0
+
+    @property
+    def power(self) -> float:
+        return self.home.power if self.home is not None else 0.0
+
+    @property
+    def posture(self) -> float:
+        """Share of the budget put into export (propaganda, support, covert action, military)."""
+        return sum(self.shares[PROPAGANDA:MILITARY + 1])
+
+    def budget(self) -> float:
+        """Monthly external budget, US$ bn."""
+        home = self.home
+        return 0.0 if home is None else self.model.p.budget_fraction * home.gdp0 * home.economy / 12.0
+
+    def seat(self, home: Nation) -> None:
+        """Start exporting from ``home``: distances to every state, no intent perceived yet."""
+        p = self.model.p
+        self.home, home.exporter = home, self
+        two_hop = {n2 for n1 in home.neighbours for n2 in n1.neighbours}
+        for n in self.model.states:
+            if n is home:
+                prox = 0.0
+            elif n in home.land:
+                prox = 1.0
+            elif n in home.sea:
+                prox = p.proximity_sea
+            elif n in two_hop:
+                prox = p.proximity_two_hop
+            else:
+                prox = p.proximity_far
+            self.proximity[n] = prox
+            n.intent[self] = 0.0
+        self.rally = 0.0
+
+    def vacate(self) -> None:
+        """The regime fell: its wars end and it stops exporting."""
+        assert self.home is not None
+        self.home.exporter, self.home = None, None
+        self.wars.clear()
+        for n in self.model.states:
+            n.intent[self] = 0.0
+        self.shares = [0.0] * N_MEANS
+        self.spend, self.strike = {}, []
+
+    # -- 2. decision --------------------------------------------------------------------------
+    def decide(self) -> None:
+        """Ask the doctrine for a plan, check it, and turn it into spending per target."""
+        if self.home is None:
+            self.shares, self.spend, self.strike = [0.0] * N_MEANS, {}, []
+            return
+        shares, targets, strike = self._checked(self.doctrine.decide(self))
+        if self.model.article154:
+            # No material support, no covert action, no offensive war: what would have gone
+            # to support and covert action goes half to propaganda, half to diplomacy.
+            freed = shares[SUPPORT] + shares[COVERT]
+            shares[SUPPORT] = shares[COVERT] = 0.0
+            shares[PROPAGANDA] += 0.5 * freed
+            shares[DIPLOMACY] += 0.5 * freed
+            strike = []
+        b = self.budget()
+        self.shares, self.strike = shares, strike
+        self.spend = {n: Spending(b * shares[PROPAGANDA] * w, b * shares[SUPPORT] * w,
+                                  b * shares[COVERT] * w)
+                      for n, w in targets.items() if w > 0}
+        # Military spending goes to the wars under way and those opened now.
+        fronts = set(self.wars) | set(strike)
+        for n in fronts:
+            self.spend.setdefault(n, Spending()).military = b * shares[MILITARY] / len(fronts)
+
+    def _checked(self, plan: Plan) -> tuple[list[float], dict[Nation, float], list[Nation]]:
+        """Shares non-negative and summing to 1; target weights over valid targets summing to
+        1; wars only on valid targets not already fought."""
+        shares = [x if x > 0 else 0.0 for x in plan.shares]  # NaN counts as 0
+        total = sum(shares)
+        shares = [x / total for x in shares] if total > 0 else [0.0] * N_MEANS
+        targets = {n: (x if x > 0 else 0.0) for n, x in plan.targets.items() if n.eligible}
+        total = sum(targets.values())
+        targets = {n: x / total for n, x in targets.items()} if total > 0 else {}
+        strike = [n for n in plan.strike if n.eligible and n not in self.wars]
+        return shares, targets, strike
+
+    # -- 3. movements -------------------------------------------------------------------------
+    def assess_attractiveness(self) -> None:
+        """How attractive the exporter's example is: legitimacy, economy, cohesion, successes."""
+        p, home = self.model.p, self.home
+        if home is None:
+            self.attractiveness = 0.0
+            return
+        a = (p.attractiveness_legitimacy_weight * home.legitimacy
+             + p.attractiveness_economy_weight * min(home.economy, p.attractiveness_economy_cap)
+             / p.attractiveness_economy_cap
+             + p.attractiveness_cohesion_weight * home.cohesion
+             + p.attractiveness_success_weight * (1.0 - math.exp(-self.successes)))
+        self.attractiveness = clip(a)
