@@ -143,20 +143,36 @@ def register_from_toml(tables: Any, origin: str) -> list[str]:
 
 
 def load_doctrine_file(path: str) -> list[str]:
-    """Register the doctrines of a TOML doctrine file (``[doctrines.NAME]`` tables)."""
-    import tomllib
+    """Register the doctrines of a TOML doctrine file (``[doctrines.NAME]`` tables).
+
+    Parameters
+    ----------
+    path : str
+        A UTF-8 TOML file.
+
+    Returns
+    -------
+    list of str
+        The names registered.
+
+    Raises
+    ------
+    RevexportError
+        One line starting with the file name: a missing, unreadable, binary or
+        malformed file, a missing ``[doctrines]`` table, a bad name, or a field of
+        the wrong type or out of range.
+    """
     from pathlib import Path
 
+    from revexport.scenario.load import check_doctrine_tables, read_toml_file
+
     p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RevexportError(f"{path}: no such doctrine file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RevexportError(f"{p.name}: malformed TOML: {exc}") from None
+    origin = p.name or str(p)
+    data = read_toml_file(p, "no such doctrine file")
     if "doctrines" not in data:
-        raise RevexportError(f"{p.name}: doctrines: missing required table [doctrines.NAME]")
-    return register_from_toml(data["doctrines"], origin=f"{p.name}: doctrines")
+        raise RevexportError(f"{origin}: doctrines: missing required table [doctrines.NAME]")
+    check_doctrine_tables(data["doctrines"], origin=f"{origin}: doctrines")
+    return register_from_toml(data["doctrines"], origin=f"{origin}: doctrines")
 
 
 _BUILTIN_NAMES = frozenset(

@@ -10,6 +10,7 @@ two-sample Mann-Whitney test that does not rely on the pairing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -29,6 +30,11 @@ from revexport.scenario.schema import Scenario
 COMPARED: dict[str, str] = {
     k: v for k, v in MAIN_OUTCOMES.items() if k != "first_war_step"
 }
+#: Columns of :attr:`Comparison.differences`.
+DIFFERENCE_COLUMNS = ("a", "b", "outcome", "label", "diff", "diff_lo", "diff_hi", "p_value")
+#: Most months a report draws maps for.
+MAX_MAP_DATES = 6
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 @dataclass
@@ -99,7 +105,7 @@ def difference_table(runs: Mapping[str, pd.DataFrame], level: float = 0.90,
             rows.append(dict(a=a, b=b, outcome=col, label=label, diff=float(dd.mean()),
                              diff_lo=float(np.quantile(boot, q)),
                              diff_hi=float(np.quantile(boot, 1 - q)), p_value=p))
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(DIFFERENCE_COLUMNS))
 
 
 def compare(
@@ -121,9 +127,10 @@ def compare(
     ----------
     scenario : Scenario or str
     doctrines : sequence of str
-        At least one doctrine name; each is run with the same seed (common random numbers).
+        At least two distinct doctrine names; each is run with the same seed
+        (common random numbers).
     replicates, seed, out_dir, parameters, article154, workers
-        As for :func:`revexport.run_ensemble`.
+        As for :func:`revexport.run_ensemble`; ``seed`` in [0, 2**63 - 1].
     level : float
         Coverage of the intervals.
     progress : callable, optional
@@ -132,12 +139,23 @@ def compare(
     Returns
     -------
     Comparison
+
+    Raises
+    ------
+    RevexportError
+        Fewer than two distinct doctrines, an unknown doctrine or a seed out of
+        range, before anything is run or written.
     """
     from revexport.doctrines.registry import get_doctrine
 
+    if isinstance(doctrines, str):
+        doctrines = [doctrines]
     names = list(dict.fromkeys(doctrines))
-    if not names:
-        raise RevexportError("doctrines: give at least one doctrine")
+    if len(names) < 2:
+        raise RevexportError("doctrines: give at least two distinct doctrines to compare, got "
+                             f"{names}")
+    if not 0 <= seed < 2**63:
+        raise RevexportError(f"seed must be in [0, 2**63 - 1], got {seed}")
     for name in names:
         get_doctrine(name)
     sc = load_scenario(scenario) if isinstance(scenario, str) else scenario
@@ -158,3 +176,42 @@ def comparison_of(runs: Mapping[str, Run], level: float = 0.90) -> Comparison:
     reps = {name: run.replicates for name, run in runs.items()}
     return Comparison(runs=dict(runs), outcomes=outcome_table(reps, level),
                       differences=difference_table(reps, level))
+
+
+def parse_map_dates(text: str | None, start: str, end: str) -> list[str]:
+    """The months to draw maps for, from the ``--map-dates`` option, checked against a span.
+
+    Parameters
+    ----------
+    text : str or None
+        Comma-separated months ``YYYY-MM``; ``None`` for the defaults
+        (:data:`revexport.report.build.DEFAULT_MAP_DATES` that fall within the
+        span, or else the last month).
+    start, end : str
+        First and last month of the runs, ``YYYY-MM``.
+
+    Returns
+    -------
+    list of str
+        The months, in the order given, without repeats.
+
+    Raises
+    ------
+    RevexportError
+        A month not written ``YYYY-MM``, outside ``start``..``end``, or more than
+        :data:`MAX_MAP_DATES` months.
+    """
+    from revexport.report.build import DEFAULT_MAP_DATES
+
+    if text is None:
+        return [d for d in DEFAULT_MAP_DATES if start <= d <= end] or [end]
+    dates = list(dict.fromkeys(d.strip() for d in text.split(",")))
+    for d in dates:
+        if not _MONTH.match(d):
+            raise RevexportError(f"--map-dates: months must be written YYYY-MM and separated by "
+                                 f"commas, e.g. {end}; got {d!r}")
+        if not start <= d <= end:
+            raise RevexportError(f"--map-dates: {d} is outside the runs' span {start} to {end}")
+    if len(dates) > MAX_MAP_DATES:
+        raise RevexportError(f"--map-dates: at most {MAX_MAP_DATES} months, got {len(dates)}")
+    return dates

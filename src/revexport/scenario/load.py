@@ -7,6 +7,7 @@ message names the file, the field and what is allowed, e.g.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -29,43 +30,89 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     return out or "(top level)"
 
 
+def _show(value: Any, limit: int = 60) -> str:
+    """A short, one-line ``repr`` of a user value for an error message.
+
+    Deep nesting, long strings and integers too long to print in decimal are cut.
+    """
+    import reprlib
+
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"an integer of {value.bit_length()} bits"
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as written in TOML
+    if isinstance(value, float | int | type(None)):
+        return repr(value)
+    short = reprlib.Repr()
+    short.maxlevel, short.maxstring, short.maxother = 2, limit, limit
+    short.maxlist = short.maxdict = short.maxtuple = 4
+    try:
+        text = short.repr(value)
+    except (ValueError, RecursionError):  # e.g. a huge integer inside a list
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+#: How a value of the wrong type is described, by pydantic error type.
+_WANTED = {
+    "float_type": "a finite number", "float_parsing": "a finite number",
+    "finite_number": "a finite number", "int_type": "a whole number",
+    "int_parsing": "a whole number", "string_type": "a string (in quotes)",
+    "bool_type": "true or false", "bool_parsing": "true or false",
+    "list_type": "an array", "dict_type": "a table", "model_type": "a table",
+    "model_attributes_type": "a table",
+}
+
+
 def _message(err: Mapping[str, Any]) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
-    given = err.get("input")
+    given = _show(err.get("input"))
     if kind == "missing":
         return "missing required field"
     if kind == "extra_forbidden":
-        return f"unknown field (got {given!r})"
+        return f"unknown field (got {given})"
     if kind == "literal_error":
-        return f"must be one of {ctx.get('expected')}, got {given!r}"
+        return f"must be one of {ctx.get('expected')}, got {given}"
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         bounds = _bounds(tuple(err["loc"]))
         if bounds:
-            return f"must be in {bounds}, got {given!r}"
-        return f"{err['msg'].lower()}, got {given!r}"
+            return f"must be in {bounds}, got {given}"
+        return f"{err['msg'].lower()}, got {given}"
     if kind == "string_pattern_mismatch":
-        return f"must match {ctx.get('pattern')}, got {given!r}"
-    if kind in {"float_parsing", "float_type", "int_type", "int_parsing", "string_type",
-                "bool_type", "bool_parsing", "list_type", "dict_type", "model_type"}:
-        return f"{err['msg'].lower()}, got {given!r}"
+        return f"must match {ctx.get('pattern')}, got {given}"
+    if kind in _WANTED:
+        wanted = _WANTED[kind]
+        bounds = _bounds(tuple(err["loc"])) if wanted == "a finite number" else ""
+        return f"must be {wanted}{' in ' + bounds if bounds else ''}, got {given}"
     msg = str(err["msg"])
     return msg.removeprefix("Value error, ")
 
 
 def _bounds(loc: tuple[int | str, ...]) -> str:
-    """The declared interval of a numeric field, e.g. ``[0, 1]`` or ``(0, inf)``."""
-    from annotated_types import Ge, Gt, Le, Lt
-
+    """The declared interval of a numeric scenario field, e.g. ``[0, 1]`` or ``(0, 1e+06]``."""
     from revexport.scenario.schema import StateSpec
 
     model: type[BaseModel] = Scenario
     if len(loc) == 3 and loc[0] == "states":
         model = StateSpec
     name = loc[-1]
+    if len(loc) == 2 and loc[0] == "parameters":
+        specs = {s.name: s for s in Parameters.specs()}
+        if isinstance(name, str) and name in specs:
+            return f"[{specs[name].low:g}, {specs[name].high:g}]"
+        return ""
+    return _interval(model, name)
+
+
+def _interval(model: type[BaseModel], name: int | str) -> str:
+    """The interval declared on field ``name`` of ``model`` (``""`` if none)."""
+    from annotated_types import Ge, Gt, Le, Lt
+
     if not isinstance(name, str) or name not in model.model_fields:
         return ""
     lo, hi, lo_open, hi_open = "-inf", "inf", True, True
+    found = False
     for m in model.model_fields[name].metadata:
         if isinstance(m, Ge):
             lo, lo_open = f"{m.ge:g}", False
@@ -75,6 +122,11 @@ def _bounds(loc: tuple[int | str, ...]) -> str:
             hi, hi_open = f"{m.le:g}", False
         elif isinstance(m, Lt):
             hi, hi_open = f"{m.lt:g}", True
+        else:
+            continue
+        found = True
+    if not found:
+        return ""
     return f"{'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}"
 
 
@@ -163,25 +215,136 @@ def _check_references(sc: Scenario, origin: str) -> None:
     Parameters().with_overrides(sc.parameters, origin=f"{origin}: parameters")
 
 
-def load_toml(path: Path) -> Scenario:
-    """Read and validate a scenario TOML file."""
-    origin = path.name
+#: Largest scenario or doctrine file read (bytes).
+MAX_FILE_BYTES = 64 * 2**20
+_DOCTRINE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+
+
+def read_toml_file(path: Path, missing: str) -> dict[str, Any]:
+    """Read a TOML file, turning every read or parse problem into one line.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    missing : str
+        Message (after the path) when the file does not exist.
+
+    Returns
+    -------
+    dict
+        The parsed TOML.
+
+    Raises
+    ------
+    RevexportError
+        Missing, a directory, unreadable, too large, not UTF-8 text, or malformed
+        TOML (including integers too long to convert and nesting too deep to parse);
+        the message starts with the file name. A UTF-8 byte-order mark is accepted.
+    """
+    origin = path.name or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.is_dir():
+            raise RevexportError(f"{path}: is a directory, not a TOML file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise RevexportError(f"{origin}: file too large ({size} bytes; at most "
+                                 f"{MAX_FILE_BYTES} bytes)")
+        raw = path.read_bytes()
     except FileNotFoundError:
-        raise RevexportError(f"{path}: no such scenario file or built-in scenario "
-                             f"(built-ins: {', '.join(builtin_names())})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RevexportError(f"{path}: cannot read: {exc}") from None
+        raise RevexportError(f"{path}: {missing}") from None
+    except OSError as exc:
+        raise RevexportError(f"{path}: cannot read ({exc.strerror or type(exc).__name__})") from None
+    if b"\0" in raw:
+        raise RevexportError(f"{origin}: not a text file (contains NUL bytes); expected UTF-8 TOML")
     try:
-        data = tomllib.loads(text)
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise RevexportError(f"{origin}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
+                             f"{exc.start}); expected UTF-8 TOML") from None
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise RevexportError(f"{origin}: malformed TOML: arrays or tables nested too deeply"
+                             ) from None
     except tomllib.TOMLDecodeError as exc:
         raise RevexportError(f"{origin}: malformed TOML: {exc}") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise RevexportError(f"{origin}: malformed TOML: a value cannot be read: "
+                             f"{str(exc).split(';')[0]}") from None
+
+
+def check_doctrine_tables(tables: Any, origin: str) -> None:
+    """Check ``[doctrines.NAME]`` tables strictly before they are registered.
+
+    Names are 1 to 40 letters, digits, ``-`` or ``_``; every table must be a
+    valid :class:`revexport.doctrines.parametric.ParametricSpec` with strict
+    types (``shares.domestic = "0.5"`` or ``= true`` is an error, not coerced).
+
+    Raises
+    ------
+    RevexportError
+        One line naming the table and field, e.g.
+        ``my.toml: doctrines.cautious.shares.domestic: must be a finite number, got '0.5'``.
+    """
+    from revexport.doctrines.parametric import ParametricSpec
+
+    if not isinstance(tables, Mapping):
+        raise RevexportError(f"{origin}: must be a table of [doctrines.NAME] tables, got "
+                             f"{_show(tables)}")
+    for name, table in tables.items():
+        if not _DOCTRINE_NAME.match(name):
+            raise RevexportError(f"{origin}: doctrine name must be 1 to 40 letters, digits, '-' or "
+                                 f"'_' (starting with a letter or digit), got {_show(name)}")
+        where = f"{origin}.{name}"
+        if not isinstance(table, Mapping):
+            raise RevexportError(f"{where}: must be a table, got {_show(table)}")
+        try:
+            ParametricSpec.model_validate(dict(table), strict=True)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = ".".join(str(p) for p in err["loc"])
+            kind = err["type"]
+            field = err["loc"][0] if len(err["loc"]) == 1 else ""
+            if kind == "literal_error":
+                msg = f"must be one of {(err.get('ctx') or {}).get('expected')}"
+            elif kind in _WANTED or kind in {"greater_than_equal", "less_than_equal",
+                                             "greater_than", "less_than"}:
+                bounds = _interval(ParametricSpec, field)
+                msg = (f"must be {_WANTED.get(kind, 'a finite number')}"
+                       f"{' in ' + bounds if bounds else ''}")
+            else:
+                msg = str(err["msg"]).removeprefix("Value error, ").lower()
+            raise RevexportError(f"{where}{'.' + loc if loc else ''}: {msg}, got "
+                                 f"{_show(err.get('input'))}") from None
+
+
+def load_toml(path: Path) -> Scenario:
+    """Read and validate a scenario TOML file.
+
+    Parameters
+    ----------
+    path : Path
+        A UTF-8 TOML file (a byte-order mark is accepted).
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    RevexportError
+        One line starting with the file name, for any problem with the file or its contents.
+    """
+    origin = path.name or str(path)
+    data = read_toml_file(path, "no such scenario file or built-in scenario "
+                                f"(built-ins: {', '.join(builtin_names())})")
     from revexport.doctrines.parametric import register_from_toml
 
     # A scenario file may declare its own parametrised doctrines.
     doctrines = data.pop("doctrines", None)
     if doctrines is not None:
+        check_doctrine_tables(doctrines, origin=f"{origin}: doctrines")
         register_from_toml(doctrines, origin=f"{origin}: doctrines")
     return validate_scenario(data, origin)
 

@@ -1,8 +1,10 @@
 """The scenario format: what the world holds at the start of a run.
 
 A scenario is validated once, here, at the boundary (pydantic, ``extra="forbid"``
-so a misspelled field is an error rather than silently dropped). After that,
-the engine trusts it.
+so a misspelled field is an error rather than silently dropped; strict types, so
+``population = "12"`` or ``legitimacy = true`` is an error rather than coerced,
+though an integer is accepted where a number is expected; finite numbers only,
+each within a declared range). After that, the engine trusts it.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 RegimeType = Literal[
     "monarchy",
@@ -29,9 +31,27 @@ SUPERPOWERS: tuple[str, ...] = ("West", "East")
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
+#: Longest run: 300 years of monthly steps (the outputs store the step as a 16-bit integer).
+MAX_STEPS = 3600
+#: Most states in a scenario (as for :func:`revexport.scenario.synthetic.synthetic`).
+MAX_STATES = 17_000
+#: Most neighbour pairs (a planar map of MAX_STATES states has fewer than 3 per state).
+MAX_NEIGHBOURS = 10 * MAX_STATES
+#: Largest population (millions), GDP (US$ bn per year) and capability (% of world).
+MAX_POPULATION = 1e5
+MAX_GDP = 1e6
+MAX_CAPABILITY = 100.0
+
+
+def _months_between(start: str, end: str) -> int:
+    """Months from ``start`` to ``end`` (both ``YYYY-MM``); negative if end comes first."""
+    sy, sm = (int(x) for x in start.split("-"))
+    ey, em = (int(x) for x in end.split("-"))
+    return (ey - sy) * 12 + (em - sm)
+
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class StateSpec(_Strict):
@@ -41,10 +61,11 @@ class StateSpec(_Strict):
     """
 
     iso3: str = Field(pattern=r"^[A-Z]{3}$", description="three-letter code")
-    name: str = Field(min_length=1)
-    population: float = Field(gt=0, description="millions")
-    gdp: float = Field(gt=0, description="GDP, US$ bn per year")
-    capability: float = Field(ge=0, description="military capability, % of world (100 x CINC)")
+    name: str = Field(min_length=1, max_length=200)
+    population: float = Field(gt=0, le=MAX_POPULATION, description="millions")
+    gdp: float = Field(gt=0, le=MAX_GDP, description="GDP, US$ bn per year")
+    capability: float = Field(ge=0, le=MAX_CAPABILITY,
+                              description="military capability, % of world (100 x CINC)")
     legitimacy: float = Field(ge=0, le=1)
     grievance: float = Field(ge=0, le=1)
     repression: float = Field(ge=0, le=1)
@@ -53,22 +74,22 @@ class StateSpec(_Strict):
     affinity: float = Field(ge=0, le=1, description="closeness to the exporter's message")
     movement: float = Field(ge=0, le=1, description="strength of the exporter-aligned movement")
     superpower: Literal["West", "East"] | None = None
-    source: str = ""
+    source: str = Field(default="", max_length=2000)
 
 
 class NeighbourSpec(_Strict):
     """A land or sea neighbour pair (unordered)."""
 
-    a: str
-    b: str
+    a: str = Field(max_length=200)
+    b: str = Field(max_length=200)
     type: Literal["land", "sea"]
 
 
 class ExporterSpec(_Strict):
     """A revolutionary state exporting at the start, and its doctrine."""
 
-    state: str
-    doctrine: str = "historical"
+    state: str = Field(max_length=200)
+    doctrine: str = Field(default="historical", max_length=200)
 
 
 class Scenario(_Strict):
@@ -78,7 +99,8 @@ class Scenario(_Strict):
     ----------
     name, description : str
     start, end : str
-        First and last month, ``YYYY-MM``; one step is one month.
+        First and last month, ``YYYY-MM``; one step is one month, at most
+        :data:`MAX_STEPS` steps.
     states : list of StateSpec
     neighbours : list of NeighbourSpec
     exporters : list of ExporterSpec
@@ -91,16 +113,16 @@ class Scenario(_Strict):
         Overrides of :class:`revexport.params.Parameters`.
     """
 
-    name: str = Field(min_length=1)
-    description: str = ""
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=5000)
     start: str = "1979-02"
     end: str = "1990-12"
-    states: list[StateSpec] = Field(min_length=2)
-    neighbours: list[NeighbourSpec] = Field(default_factory=list)
-    exporters: list[ExporterSpec] = Field(min_length=1)
-    new_exporter_doctrine: str = "militant"
+    states: list[StateSpec] = Field(min_length=2, max_length=MAX_STATES)
+    neighbours: list[NeighbourSpec] = Field(default_factory=list, max_length=MAX_NEIGHBOURS)
+    exporters: list[ExporterSpec] = Field(min_length=1, max_length=MAX_STATES)
+    new_exporter_doctrine: str = Field(default="militant", max_length=200)
     article154: bool = False
-    parameters: dict[str, float] = Field(default_factory=dict)
+    parameters: dict[str, float] = Field(default_factory=dict, max_length=1000)
 
     @field_validator("start", "end")
     @classmethod
@@ -109,18 +131,24 @@ class Scenario(_Strict):
             raise ValueError(f"must be a month written YYYY-MM, got '{v}'")
         return v
 
-    @model_validator(mode="after")
-    def _order(self) -> Scenario:
-        if self.n_steps < 1:
-            raise ValueError(f"end ({self.end}) must come after start ({self.start})")
-        return self
+    @field_validator("end")
+    @classmethod
+    def _horizon(cls, v: str, info: ValidationInfo) -> str:
+        start = info.data.get("start")
+        if start is None:  # start itself is invalid; that error is reported
+            return v
+        n = _months_between(start, v) + 1
+        if n < 1:
+            raise ValueError(f"must come after start ({start}), got '{v}'")
+        if n > MAX_STEPS:
+            raise ValueError(f"the run from start ({start}) must last at most {MAX_STEPS} months "
+                             f"({MAX_STEPS // 12} years), got {n} months to '{v}'")
+        return v
 
     @property
     def n_steps(self) -> int:
         """Number of monthly steps from start to end inclusive."""
-        sy, sm = (int(x) for x in self.start.split("-"))
-        ey, em = (int(x) for x in self.end.split("-"))
-        return (ey - sy) * 12 + (em - sm) + 1
+        return _months_between(self.start, self.end) + 1
 
     def month_of_step(self, step: int) -> str:
         """The calendar month ``YYYY-MM`` of step ``step`` (0 = start)."""

@@ -33,13 +33,12 @@ import numpy as np
 from scipy.spatial import Delaunay
 
 from revexport.errors import RevexportError
-from revexport.scenario.schema import Scenario
+from revexport.scenario.schema import MAX_STATES, Scenario
 
 _REGIMES = ("monarchy", "military-authoritarian", "single-party", "democracy", "communist")
 _REGIME_P = (0.2, 0.3, 0.15, 0.2, 0.15)
 _ALIGN = ("West", "East", "non-aligned")
 _ALIGN_P = (0.4, 0.25, 0.35)
-MAX_STATES = 17_000
 
 
 def synthetic(n_states: int, seed: int = 0) -> Scenario:
@@ -50,7 +49,7 @@ def synthetic(n_states: int, seed: int = 0) -> Scenario:
     n_states : int
         Total number of states including the two superpowers, 5 to 17,000.
     seed : int
-        Seed of the generator; the same seed gives the same world.
+        Seed of the generator, in [0, 2**63 - 1]; the same seed gives the same world.
 
     Returns
     -------
@@ -58,6 +57,8 @@ def synthetic(n_states: int, seed: int = 0) -> Scenario:
     """
     if not 5 <= n_states <= MAX_STATES:
         raise RevexportError(f"synthetic: n_states must be in [5, {MAX_STATES}], got {n_states}")
+    if not 0 <= seed < 2**63:
+        raise RevexportError(f"synthetic: seed must be in [0, 2**63 - 1], got {seed}")
     from revexport.scenario.load import validate_scenario
 
     rng = np.random.default_rng(np.random.SeedSequence([seed, n_states]))
