@@ -1,18 +1,24 @@
 """Ensembles: many stochastic replicates of one scenario under one doctrine.
 
 Replicates run in fixed-size blocks (:mod:`revexport.engine.rng`); each block
-writes its files as soon as it is done, on one core or on several worker
+commits its files as soon as it is done, on one core or on several worker
 processes. Results depend on the seed and the block size only, never on the
-number of workers.
+number of workers. A run stopped for any reason keeps its committed blocks and
+:func:`resume_run` computes the others (:mod:`revexport.storage.lifecycle`).
 """
 
 from __future__ import annotations
 
+import os
 import platform
+import signal
+import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import get_context
@@ -42,7 +48,8 @@ from revexport.scenario.load import load_scenario
 from revexport.scenario.schema import Scenario
 from revexport.storage import catalog
 from revexport.storage.files import MovementStream, RunFiles, read_table
-from revexport.storage.manifest import read_manifest, scenario_hash, write_manifest
+from revexport.storage.lifecycle import RunInterrupted, RunLifecycle, replicates_done, run_status
+from revexport.storage.manifest import read_manifest, read_scenario, scenario_hash, write_scenario
 
 MAX_REPLICATES = 10_000_000
 
@@ -61,6 +68,7 @@ class _Job:
     record_movement: bool
     movement_stride: int
     backend: str
+    staging: Path | None = None
 
 
 def _run_block(job: _Job, block: int, n: int, offset: int) -> pd.DataFrame:
@@ -71,10 +79,10 @@ def _run_block(job: _Job, block: int, n: int, offset: int) -> pd.DataFrame:
 def _run_block_here(job: _Job, block: int, n: int, offset: int) -> pd.DataFrame:
     static = Static.from_scenario(job.scenario, job.params, doctrine=job.doctrine,
                                   article154=job.article154)
-    files = RunFiles(job.root)
+    files = RunFiles(job.root, job.staging)
     stream = None
     if job.record_movement:
-        stream = MovementStream(files.block_path("movement", block), static.codes, offset,
+        stream = MovementStream(files.write_path("movement", block), static.codes, offset,
                                 job.movement_stride)
     recorder = BlockRecorder(n, static.n_steps, movement_writer=stream)
     simulate_block(static, job.params, job.doctrines, n, job.seed, block, sink=recorder)
@@ -113,6 +121,16 @@ class Run:
     def run_id(self) -> str:
         return str(self.manifest["run_id"])
 
+    @property
+    def status(self) -> str:
+        """``complete``, ``incomplete``, ``failed`` or ``running`` (a dead run is ``incomplete``)."""
+        return run_status(self.root, self.manifest)
+
+    @property
+    def replicates_done(self) -> int:
+        """Replicates actually stored (fewer than ``manifest["replicates"]`` if incomplete)."""
+        return replicates_done(self.manifest)
+
     def table(self, name: str) -> pd.DataFrame:
         """One stored table: ``steps``, ``replicates``, ``events`` or ``movement``."""
         return read_table(self.root, name)
@@ -149,7 +167,7 @@ def run_ensemble(
     replicates : int
         Number of stochastic replicates (1 to 10,000,000).
     seed : int
-        Seed of the run; with ``block_size`` it fixes every random draw.
+        Seed of the run, in [0, 2**63 - 1]; with ``block_size`` it fixes every random draw.
     out_dir : path
         Parent directory; the run is stored in ``out_dir/<run_id>``.
     parameters : mapping, optional
@@ -175,6 +193,8 @@ def run_ensemble(
     sc = load_scenario(scenario) if isinstance(scenario, str) else scenario
     if not 1 <= replicates <= MAX_REPLICATES:
         raise RevexportError(f"replicates must be in [1, {MAX_REPLICATES}], got {replicates}")
+    if not 0 <= seed < 2**63:
+        raise RevexportError(f"seed must be in [0, 2**63 - 1], got {seed}")
     if block_size is None:
         block_size = default_block_size(len(sc.states))
     if not 1 <= block_size <= 100_000:
@@ -205,11 +225,7 @@ def run_ensemble(
     root = Path(out_dir) / run_id
     files = RunFiles(root)
     files.prepare()
-    job = _Job(scenario=sc, params=params, doctrine=doctrine_name, doctrines=instances,
-               article154=article154, seed=seed, root=root, record_movement=record_movement,
-               movement_stride=movement_stride, backend=backend)
     sizes = block_sizes(replicates, block_size)
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int).tolist()
     manifest: dict[str, Any] = {
         "run_id": run_id,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -223,6 +239,7 @@ def run_ensemble(
         "states": list(static.codes),
         "exporters": [static.codes[i] for i in static.initial_exporters],
         "doctrine": label,
+        "doctrine_arg": doctrine_name,
         "slot_doctrines": list(static.slot_doctrine),
         "article154": static.article154,
         "parameters": params.to_dict(),
@@ -239,44 +256,198 @@ def run_ensemble(
         "numpy": np.__version__,
         "engine": backend,
     }
-    write_manifest(root, manifest)
-    t0 = time.perf_counter()
-    parts: dict[int, pd.DataFrame] = {}
-    done = 0
     try:
-        if workers == 1:
-            for b, (n, off) in enumerate(zip(sizes, offsets, strict=True)):
-                parts[b] = _run_block(job, b, n, off)
-                done += n
-                manifest["blocks_done"].append(b)
-                if progress:
-                    progress(done)
-        else:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as ex:
-                pending: dict[Future[pd.DataFrame], int] = {
-                    ex.submit(_run_block, job, b, n, off): b
-                    for b, (n, off) in enumerate(zip(sizes, offsets, strict=True))
-                }
-                while pending:
-                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for fut in finished:
-                        b = pending.pop(fut)
-                        parts[b] = fut.result()
-                        done += sizes[b]
-                        manifest["blocks_done"].append(b)
-                        if progress:
-                            progress(done)
-    except BaseException:
-        manifest["status"] = "incomplete"
-        manifest["blocks_done"] = sorted(manifest["blocks_done"])
-        manifest["wall_time_s"] = round(time.perf_counter() - t0, 3)
-        write_manifest(root, manifest)
-        catalog.register(out_dir, root)
-        raise
-    manifest["status"] = "complete"
-    manifest["blocks_done"] = sorted(manifest["blocks_done"])
-    manifest["wall_time_s"] = round(time.perf_counter() - t0, 3)
-    write_manifest(root, manifest)
-    catalog.register(out_dir, root)
+        write_scenario(root, sc)
+    except OSError as exc:
+        raise RevexportError(f"{root}: cannot write the run's scenario ({exc.strerror})") from None
+    life = RunLifecycle.begin(root, manifest)
+    job = _Job(scenario=sc, params=params, doctrine=doctrine_name, doctrines=instances,
+               article154=article154, seed=seed, root=root, record_movement=record_movement,
+               movement_stride=movement_stride, backend=backend, staging=life.staging)
+    parts = _run_blocks(job, life, sizes, workers, progress)
     reps = pd.concat([parts[b] for b in sorted(parts)], ignore_index=True)
     return Run(root=root, manifest=manifest, replicates=reps)
+
+
+def resume_run(
+    run_dir: Path | str,
+    *,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Run:
+    """Finish a run that was interrupted, killed or stopped by an error.
+
+    Rebuilds the run from its directory (the scenario stored beside the manifest,
+    checked against its hash; parameters, doctrines, seed, block size and options
+    from the manifest) and computes only the blocks not yet committed. Blocks
+    depend on (seed, block) only, so the finished run holds the same tables as an
+    uninterrupted run with the same seed.
+
+    Parameters
+    ----------
+    run_dir : path
+        The run's directory (``out_dir/<run_id>``).
+    workers : int, optional
+        Worker processes; the run's original number by default.
+    progress : callable, optional
+        Called with the number of replicates stored after each block.
+
+    Returns
+    -------
+    Run
+        The completed run (returned at once if it was already complete).
+    """
+    root = Path(run_dir)
+    m = read_manifest(root)
+    status = run_status(root, m)
+    if status == "complete":
+        return Run.open(root)
+    if status == "running":
+        owner = m.get("owner") or {}
+        raise RevexportError(f"run {m.get('run_id')} is still running (pid {owner.get('pid')} on "
+                             f"{owner.get('host')}); stop it before resuming")
+    sc = read_scenario(root, m)
+    params = Parameters().with_overrides(m["parameters"], origin=f"{root / 'manifest.json'}")
+    instances: dict[str, Doctrine] = {}
+    for name in set(m["slot_doctrines"]):
+        try:
+            instances[name] = get_doctrine(name)
+        except RevexportError:
+            raise RevexportError(f"run {m['run_id']}: doctrine '{name}' is not registered; load "
+                                 "its file first (--doctrine-file)") from None
+    workers = int(m.get("workers", 1)) if workers is None else workers
+    if workers < 1:
+        raise RevexportError(f"workers must be at least 1, got {workers}")
+    life = RunLifecycle.begin(root, m)
+    job = _Job(scenario=sc, params=params, doctrine=m.get("doctrine_arg", m["doctrine"]),
+               doctrines=instances, article154=bool(m["article154"]), seed=int(m["seed"]),
+               root=root, record_movement=bool(m["record_movement"]),
+               movement_stride=int(m["movement_stride"]), backend=str(m["engine"]),
+               staging=life.staging)
+    sizes = block_sizes(int(m["replicates"]), int(m["block_size"]))
+    _run_blocks(job, life, sizes, workers, progress)
+    return Run.open(root)
+
+
+def _worker_init(parent: int) -> None:
+    # Ctrl-C reaches the whole process group; only the parent acts on it (and stops workers).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def orphaned() -> None:  # a worker whose parent was killed exits instead of computing on
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=orphaned, daemon=True).start()
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Ignore Ctrl-C while a stopped run records itself (a second Ctrl-C must not cut that short)."""
+    main = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        yield
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, old)
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C while blocks run, so the run is recorded as incomplete."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def _stop_pool(pool: ProcessPoolExecutor, pending: Sequence[Future[pd.DataFrame]]) -> None:
+    """Cancel queued blocks and end the worker processes now, without waiting for them."""
+    for fut in pending:
+        fut.cancel()
+    procs = list(pool._processes.values()) if pool._processes else []
+    for proc in procs:
+        proc.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        proc.join(timeout=1.0)
+        if proc.is_alive():
+            proc.kill()
+
+
+def _run_blocks(job: _Job, life: RunLifecycle, sizes: list[int], workers: int,
+                progress: Callable[[int], None] | None) -> dict[int, pd.DataFrame]:
+    """Compute and commit every block not yet committed; record how the run ended."""
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int).tolist()
+    todo = [b for b in range(len(sizes)) if b not in set(life.blocks_done)]
+    parts: dict[int, pd.DataFrame] = {}
+    done = sum(sizes[b] for b in life.blocks_done)
+    t0 = time.perf_counter()
+    run_id = str(life.manifest["run_id"])
+    try:
+        with _sigterm_interrupts():
+            if workers == 1 or len(todo) <= 1:
+                for b in todo:
+                    parts[b] = _run_block(job, b, sizes[b], offsets[b])
+                    life.block_committed(b)
+                    done += sizes[b]
+                    if progress:
+                        progress(done)
+            else:
+                pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)),
+                                           mp_context=get_context("spawn"),
+                                           initializer=_worker_init, initargs=(os.getpid(),))
+                pending: dict[Future[pd.DataFrame], int] = {}
+                try:
+                    pending = {pool.submit(_run_block, job, b, sizes[b], offsets[b]): b
+                               for b in todo}
+                    while pending:
+                        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                        for fut in finished:
+                            b = pending.pop(fut)
+                            parts[b] = fut.result()
+                            life.block_committed(b)
+                            done += sizes[b]
+                            if progress:
+                                progress(done)
+                except BaseException:
+                    with _interrupts_deferred():
+                        _stop_pool(pool, list(pending))
+                    raise
+                pool.shutdown()
+    except KeyboardInterrupt:
+        with _interrupts_deferred():
+            life.interrupt(time.perf_counter() - t0)
+        n_done, n_all = len(life.blocks_done), len(sizes)
+        out = life.root.parent
+        raise RunInterrupted(
+            f"run {run_id} is incomplete: {n_done} of {n_all} blocks ({done} of {sum(sizes)} "
+            f"replicates) kept; continue with: revexport resume {run_id} -o {out}") from None
+    except (OSError, BrokenProcessPool, RevexportError) as exc:
+        if isinstance(exc, OSError):
+            what = f"cannot write its files ({exc.strerror or exc})"
+        elif isinstance(exc, BrokenProcessPool):
+            what = "a worker process died (out of memory?)"
+        else:
+            what = str(exc)
+        recorded = life.fail(what, time.perf_counter() - t0)
+        state = "marked failed" if recorded else "stopped (the manifest could not be updated)"
+        raise RevexportError(
+            f"run {run_id}: {what}; {state}, {len(life.blocks_done)} of {len(sizes)} finished "
+            f"blocks kept; free the cause, then: revexport resume {run_id} -o {life.root.parent}"
+        ) from None
+    except BaseException as exc:
+        life.fail(f"{type(exc).__name__}: {exc}", time.perf_counter() - t0)
+        raise
+    life.finish(time.perf_counter() - t0)
+    catalog.try_register(life.root.parent, life.root)
+    return parts

@@ -1,5 +1,5 @@
 """Reports: figures (matplotlib) and a self-contained HTML page."""
 
-from revexport.report.build import build_report
+from revexport.report.build import build_report, check_complete
 
-__all__ = ["build_report"]
+__all__ = ["build_report", "check_complete"]

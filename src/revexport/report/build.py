@@ -22,7 +22,7 @@ from revexport.errors import RevexportError
 from revexport.experiments.compare import Comparison
 from revexport.experiments.ensemble import Run
 from revexport.experiments.hindcast import Hindcast
-from revexport.report import figures
+from revexport.report import figures, queries
 
 #: Default map dates (month labels); the first at or after each is drawn.
 DEFAULT_MAP_DATES = ("1980-09", "1984-12", "1990-12")
@@ -79,6 +79,37 @@ def _map_steps(months: Sequence[str], dates: Sequence[str]) -> list[tuple[int, s
     return out or [(len(months) - 1, months[-1])]
 
 
+def check_complete(runs: Sequence[Run], out_dir: Path | str, *, allow_incomplete: bool = False
+                   ) -> None:
+    """Refuse runs that are not complete, unless ``allow_incomplete``.
+
+    Raises
+    ------
+    RevexportError
+        Naming the first unfinished run, how many replicates it holds and how to finish it.
+    """
+    for run in runs:
+        status = run.status
+        if status == "complete" or allow_incomplete:
+            continue
+        raise RevexportError(
+            f"run {run.run_id} is {status}: {run.replicates_done} of {run.manifest['replicates']} "
+            f"replicates stored; finish it with 'revexport resume {run.run_id} -o {out_dir}' "
+            "or report what is stored with --allow-incomplete")
+
+
+def _counts(runs: Mapping[str, Run]) -> str:
+    """The replicates behind the report, true counts (an unfinished run says so)."""
+    done = {n: len(r.replicates) for n, r in runs.items()}
+    planned = {n: int(r.manifest["replicates"]) for n, r in runs.items()}
+    if done == planned and len(set(done.values())) == 1:
+        return f"{next(iter(done.values()))} replicates per doctrine"
+    return "replicates: " + ", ".join(
+        f"{n} {done[n]}" + ("" if done[n] == planned[n]
+                            else f" (incomplete run: {done[n]} of {planned[n]} planned)")
+        for n in runs)
+
+
 def build_report(
     out: Path | str,
     comparison: Comparison,
@@ -108,8 +139,10 @@ def build_report(
         raise RevexportError(f"{out}: cannot create the report directory ({exc.strerror})") from None
     runs: Mapping[str, Run] = comparison.runs
     first = next(iter(runs.values()))
-    steps = {name: run.table("steps") for name, run in runs.items()}
-    months = list(dict.fromkeys(steps[next(iter(steps))].sort_values("step")["month"]))
+    # Aggregated in DuckDB over the Parquet files: memory does not grow with replicates.
+    fans = {name: queries.step_quantiles(run.root, list(figures.FAN_METRICS))
+            for name, run in runs.items()}
+    months = queries.months(first.root)
     pngs: list[tuple[str, str]] = []
 
     def add(fig: Any, name: str, caption: str) -> None:
@@ -121,15 +154,16 @@ def build_report(
             "Share of replicates of the historical posture meeting each check.")
         add(figures.hindcast_timings(hindcast.timings, len(months)), "hindcast_timings.png",
             "When the events happen in the model, against the historical month.")
-    add(figures.fan_charts(steps, months), "fan_charts.png",
+    add(figures.fan_charts(fans, months), "fan_charts.png",
         "Fan charts: median and 5-95 % band over replicates, per doctrine.")
     add(figures.distributions({n: r.replicates for n, r in runs.items()}), "distributions.png",
         "Distributions of final outcomes per doctrine.")
     dates = _map_steps(months, map_dates)
     for name, run in runs.items():
-        movement = run.table("movement") if run.manifest["record_movement"] else None
-        add(figures.maps(run.manifest["states"], run.manifest["exporters"], dates, movement,
-                         run.table("events"), int(run.manifest["replicates"]), f"{name}: maps"),
+        codes = list(run.manifest["states"])
+        layers = [queries.map_layers(run.root, codes, step, len(run.replicates),
+                                     bool(run.manifest["record_movement"])) for step, _ in dates]
+        add(figures.maps(codes, run.manifest["exporters"], dates, layers, f"{name}: maps"),
             f"maps_{name}.png",
             f"{name}: movement strength, aligned regimes and coalition membership "
             f"(share of replicates) at {', '.join(m for _, m in dates)}; the exporter hatched; "
@@ -138,6 +172,7 @@ def build_report(
     data: dict[str, Any] = {
         "title": title,
         "runs": {n: r.run_id for n, r in runs.items()},
+        "replicates": {n: len(r.replicates) for n, r in runs.items()},
         "outcomes": _records(comparison.outcomes),
         "differences": _records(comparison.differences),
     }
@@ -147,8 +182,7 @@ def build_report(
 
     parts = [f"<h1>{html.escape(title)}</h1>", '<p class="meta">',
              html.escape(f"scenario {first.manifest['scenario']} ({first.manifest['start']} to "
-                         f"{first.manifest['end']}), {first.manifest['replicates']} replicates "
-                         f"per doctrine, seed {first.manifest['seed']}, "
+                         f"{first.manifest['end']}), {_counts(runs)}, seed {first.manifest['seed']}, "
                          f"revexport {first.manifest['package_version']}"), "<br>runs: ",
              html.escape(", ".join(f"{n}: {r.run_id}" for n, r in runs.items())), "</p>"]
     if hindcast is not None:

@@ -17,8 +17,6 @@ import pandas as pd
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from revexport.engine.state import ALIGNED
-
 FAN_METRICS: dict[str, str] = {
     "wars": "wars under way",
     "coalition_size": "coalition size",
@@ -54,13 +52,17 @@ def _save_kw() -> dict[str, Any]:
     return {"dpi": 90, "metadata": {"Software": None}}
 
 
-def fan_charts(steps: Mapping[str, pd.DataFrame], months: Sequence[str]) -> Figure:
-    """Median and 5-95 % band over time of the main per-step metrics, one line per doctrine."""
+def fan_charts(quantiles: Mapping[str, Mapping[str, pd.DataFrame]], months: Sequence[str]) -> Figure:
+    """Median and 5-95 % band over time of the main per-step metrics, one line per doctrine.
+
+    ``quantiles[doctrine][metric]`` has index ``step`` and columns ``0.05, 0.5, 0.95``
+    (:func:`revexport.report.queries.step_quantiles`).
+    """
     fig, axes = plt.subplots(2, 4, figsize=(16, 7), constrained_layout=True)
     x = np.arange(len(months))
     for ax, (metric, label) in zip(axes.ravel(), FAN_METRICS.items(), strict=True):
-        for i, (doctrine, df) in enumerate(steps.items()):
-            q = df.groupby("step")[metric].quantile(np.array([0.05, 0.5, 0.95])).unstack()
+        for i, (doctrine, per_metric) in enumerate(quantiles.items()):
+            q = per_metric[metric]
             ax.fill_between(x[: len(q)], q[0.05], q[0.95], color=COLORS(i), alpha=0.18, lw=0)
             ax.plot(x[: len(q)], q[0.5], color=COLORS(i), lw=1.6, label=doctrine)
         ax.set_title(label, fontsize=10)
@@ -99,39 +101,8 @@ def _features() -> dict[str, list[np.ndarray]]:
     return out
 
 
-def _layer_values(codes: Sequence[str], steps_at: int, movement: pd.DataFrame | None,
-                  events: pd.DataFrame, n_replicates: int) -> dict[str, np.ndarray]:
-    """Per state at a step: mean movement, share of replicates aligned, share in the coalition."""
-    idx = {c: i for i, c in enumerate(codes)}
-    n = len(codes)
-    mov = np.full(n, np.nan)
-    if movement is not None and len(movement):
-        at = movement[movement["step"] == steps_at]
-        if len(at):
-            m = at.groupby("state", observed=True)["movement"].mean()
-            for code, v in m.items():
-                mov[idx[str(code)]] = v
-    past = events[events["step"] <= steps_at]
-    rc = past[past["kind"] == "regime_change"].sort_values("step", kind="stable")
-    last = rc.groupby(["replicate", "state"]).tail(1)
-    aligned = last[last["code"] == ALIGNED].groupby("state").size()
-    co = past[past["kind"].isin(["coalition_join", "coalition_leave"])].sort_values(
-        "step", kind="stable")
-    last_co = co.groupby(["replicate", "state"]).tail(1)
-    member = last_co[last_co["kind"] == "coalition_join"].groupby("state").size()
-    al = np.zeros(n)
-    cm = np.zeros(n)
-    for code, v in aligned.items():
-        al[idx[str(code)]] = v / n_replicates
-    for code, v in member.items():
-        cm[idx[str(code)]] = v / n_replicates
-    return {"movement strength (mean)": mov, "aligned regime (share of replicates)": al,
-            "in coalition (share of replicates)": cm}
-
-
 def maps(codes: Sequence[str], exporters: Sequence[str], dates: Sequence[tuple[int, str]],
-         movement: pd.DataFrame | None, events: pd.DataFrame, n_replicates: int,
-         title: str) -> Figure:
+         layers_at: Sequence[Mapping[str, np.ndarray]], title: str) -> Figure:
     """Maps of movement strength, aligned regimes and coalition at chosen dates.
 
     Parameters
@@ -139,14 +110,14 @@ def maps(codes: Sequence[str], exporters: Sequence[str], dates: Sequence[tuple[i
     codes : state codes of the scenario
     exporters : codes of the initial exporters (hatched)
     dates : (step, month label) pairs, one row of maps each
-    movement, events : stored tables of one run
+    layers_at : per date, the value of each layer per state
+        (:func:`revexport.report.queries.map_layers`)
     """
     feats = _features()
     fig, axes = plt.subplots(len(dates), 3, figsize=(15, 3.6 * len(dates)),
                              constrained_layout=True, squeeze=False)
     cmap = plt.get_cmap("YlOrRd")
-    for row, (step, label) in enumerate(dates):
-        layers = _layer_values(codes, step, movement, events, n_replicates)
+    for row, ((_, label), layers) in enumerate(zip(dates, layers_at, strict=True)):
         for col, (name, values) in enumerate(layers.items()):
             ax = axes[row, col]
             # Background: every country in view, grey.

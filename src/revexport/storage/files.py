@@ -8,13 +8,18 @@ A run directory holds::
     events/block-00000.parquet      regime changes, wars begun/ended, coalition moves
     movement/block-00000.parquet    movement strength by state (replicate, step, state)
 
-Each block writes its own files as soon as it is done (movement is streamed
-in chunks of steps while the block runs), so an interrupted run keeps every
-finished block, and readers see a table as the union of its block files.
+A block first writes its four files into a staging folder
+(``.staging/<attempt>/block-00000/``; movement is streamed there in chunks of
+steps while the block runs). Once all four are written they are renamed into
+place and the block is recorded in the manifest's ``blocks_done``: that record
+is the block's commit (:mod:`revexport.storage.lifecycle`). Readers read
+committed blocks only, so a run killed between two renames never shows tables
+that disagree, and an interrupted run keeps every committed block.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,18 +30,44 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from revexport.errors import RevexportError
+from revexport.storage.manifest import read_manifest
 
 TABLES = ("steps", "replicates", "events", "movement")
+STAGING = ".staging"
 
 
 @dataclass(frozen=True)
 class RunFiles:
-    """Paths of one run's files."""
+    """Paths of one run's files.
+
+    With ``staging`` set (a folder under ``root/.staging``), blocks are written
+    there and moved into place by :meth:`commit_block`.
+    """
 
     root: Path
+    staging: Path | None = None
 
     def block_path(self, table: str, block: int) -> Path:
         return self.root / table / f"block-{block:05d}.parquet"
+
+    def write_path(self, table: str, block: int) -> Path:
+        """Where a block's table is written: its staging file, or its final path."""
+        if self.staging is None:
+            return self.block_path(table, block)
+        folder = self.staging / f"block-{block:05d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{table}.parquet"
+
+    def commit_block(self, block: int) -> None:
+        """Move a block's staged tables into place (the caller then records the commit)."""
+        if self.staging is None:
+            return
+        folder = self.staging / f"block-{block:05d}"
+        for table in TABLES:
+            staged = folder / f"{table}.parquet"
+            if staged.exists():
+                os.replace(staged, self.block_path(table, block))
+        folder.rmdir()
 
     def prepare(self) -> None:
         """Create the run directory and its table folders, or fail with one line."""
@@ -52,7 +83,7 @@ class RunFiles:
 
     def write_frame(self, table: str, block: int, df: pd.DataFrame) -> None:
         """Write one block's table (atomically: a temporary file, then a rename)."""
-        path = self.block_path(table, block)
+        path = self.write_path(table, block)
         tmp = path.with_suffix(".tmp")
         # Dictionary-encode the text columns only: for numbers it costs time and saves nothing.
         text = [str(c) for c in df.columns if df[c].dtype == object]
@@ -104,13 +135,25 @@ class MovementStream:
         self.tmp.replace(self.path)
 
 
-def read_table(run_dir: Path | str, table: str) -> pd.DataFrame:
-    """Read one table of a stored run (all its blocks, in block order)."""
+def committed_files(run_dir: Path | str, table: str) -> list[Path]:
+    """The files of one table's committed blocks, in block order.
+
+    Files of blocks not recorded in the manifest (a block cut short between its
+    renames) are left out.
+    """
     if table not in TABLES:
         raise RevexportError(f"table must be one of {{{', '.join(TABLES)}}}; got '{table}'")
-    folder = Path(run_dir) / table
-    files = sorted(folder.glob("block-*.parquet"))
+    run_dir = Path(run_dir)
+    files = RunFiles(run_dir)
+    paths = [files.block_path(table, int(b))
+             for b in sorted(read_manifest(run_dir).get("blocks_done", []))]
+    return [p for p in paths if p.exists()]
+
+
+def read_table(run_dir: Path | str, table: str) -> pd.DataFrame:
+    """Read one table of a stored run (its committed blocks, in block order)."""
+    files = committed_files(run_dir, table)
     if not files:
-        raise RevexportError(f"{folder}: no stored blocks")
+        raise RevexportError(f"{Path(run_dir) / table}: no stored blocks")
     frames: list[pd.DataFrame] = [pq.read_table(f).to_pandas() for f in files]
     return pd.concat(frames, ignore_index=True)

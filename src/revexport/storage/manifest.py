@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ from revexport.errors import RevexportError
 from revexport.scenario.schema import Scenario
 
 MANIFEST = "manifest.json"
+#: The run's scenario, beside the manifest, so a run can be resumed from its directory alone.
+SCENARIO = "scenario.json"
 
 
 def scenario_hash(sc: Scenario) -> str:
@@ -19,12 +22,59 @@ def scenario_hash(sc: Scenario) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _write_atomic(path: Path, text: str) -> None:
+    # A temporary file, flushed to disk, then renamed over the old one: a reader (or a
+    # machine that loses power) sees the old file or the new one, never half of one.
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def write_manifest(run_dir: Path, manifest: dict[str, Any]) -> None:
-    """Write ``manifest.json`` atomically."""
-    path = run_dir / MANIFEST
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n")
-    tmp.replace(path)
+    """Write ``manifest.json`` atomically (temporary file, fsync, rename)."""
+    _write_atomic(run_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True, default=str)
+                  + "\n")
+
+
+def write_scenario(run_dir: Path, sc: Scenario) -> None:
+    """Store the run's scenario as JSON beside the manifest."""
+    _write_atomic(run_dir / SCENARIO, json.dumps(sc.model_dump(mode="json"), indent=1,
+                                                 sort_keys=True) + "\n")
+
+
+def read_scenario(run_dir: Path | str, manifest: dict[str, Any]) -> Scenario:
+    """The scenario of a stored run, checked against the manifest's ``scenario_hash``.
+
+    Runs stored before the scenario was kept beside the manifest fall back to the
+    built-in scenario of the same name, if its hash matches.
+    """
+    path = Path(run_dir) / SCENARIO
+    if path.exists():
+        try:
+            sc = Scenario.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, OSError) as exc:
+            raise RevexportError(f"{path}: unreadable scenario ({type(exc).__name__})") from None
+        origin = str(path)
+    else:
+        from revexport.scenario.load import load_scenario
+
+        try:
+            sc = load_scenario(str(manifest.get("scenario")))
+        except RevexportError:
+            raise RevexportError(f"{path}: missing, and '{manifest.get('scenario')}' is not a "
+                                 "built-in scenario") from None
+        origin = f"built-in scenario '{manifest.get('scenario')}'"
+    if scenario_hash(sc) != manifest.get("scenario_hash"):
+        raise RevexportError(f"{origin}: does not match the run's scenario_hash (changed since the "
+                             "run began); cannot resume")
+    return sc
 
 
 def read_manifest(run_dir: Path | str) -> dict[str, Any]:
