@@ -140,7 +140,7 @@ def build_report(
     runs: Mapping[str, Run] = comparison.runs
     first = next(iter(runs.values()))
     # Aggregated in DuckDB over the Parquet files: memory does not grow with replicates.
-    fans = {name: queries.step_quantiles(run.root, list(figures.FAN_METRICS))
+    fans = {name: queries.step_quantiles(run.root, list(figures.FAN_METRICS), len(run.replicates))
             for name, run in runs.items()}
     months = queries.months(first.root)
     pngs: list[tuple[str, str]] = []

@@ -20,7 +20,9 @@ from revexport.codes import ALIGNED
 from revexport.storage.files import committed_files
 
 #: Memory DuckDB may use for one query; it works within it (spilling to disk if it must).
-MEMORY_LIMIT = "400MB"
+MEMORY_LIMIT = "512MB"
+#: Values one exact-quantile query may hold (8 bytes each, plus DuckDB's overhead).
+QUANTILE_VALUES = 8_000_000
 QUANTILES = (0.05, 0.5, 0.95)
 
 
@@ -50,28 +52,42 @@ def months(run_dir: Path) -> list[str]:
     return [str(m) for _, m in rows]
 
 
-def step_quantiles(run_dir: Path, metrics: Sequence[str]) -> dict[str, pd.DataFrame]:
+def step_quantiles(run_dir: Path, metrics: Sequence[str], n_replicates: int
+                   ) -> dict[str, pd.DataFrame]:
     """Per metric, the 5, 50 and 95 % quantiles over replicates at each step.
 
     Each frame has index ``step`` and columns ``0.05, 0.5, 0.95`` (linear
     interpolation, as :meth:`pandas.Series.quantile`).
     """
     files = committed_files(run_dir, "steps")
-    out: dict[str, pd.DataFrame] = {}
     if not files:
-        return out
-    qs = "[" + ", ".join(str(q) for q in QUANTILES) + "]"
+        return {}
     with _duck() as con:
-        # One metric per query: a quantile keeps every value of its column, so this bounds memory.
-        for metric in metrics:
-            col = '"' + metric.replace('"', '""') + '"'
-            rows = con.execute(f"SELECT step, quantile_cont({col}, {qs}) FROM "
-                               f"read_parquet({_files(files)}) GROUP BY step ORDER BY step"
-                               ).fetchall()
-            out[metric] = pd.DataFrame([list(q) for _, q in rows], columns=list(QUANTILES),
-                                       index=pd.Index([s for s, _ in rows], name="step"),
-                                       dtype=float)
-    return out
+        n_steps = int(con.execute(f"SELECT max(step) + 1 FROM read_parquet({_files(files[:1])})"
+                                  ).fetchone()[0])  # type: ignore[index]
+        # An exact quantile keeps every value it is given (it cannot spill to disk): each
+        # query takes as many metrics and steps as fit in QUANTILE_VALUES values.
+        per_metric = n_replicates * n_steps
+        if per_metric * len(metrics) <= QUANTILE_VALUES:
+            groups, chunk = [list(metrics)], n_steps
+        elif n_replicates * len(metrics) <= QUANTILE_VALUES:
+            groups, chunk = [list(metrics)], QUANTILE_VALUES // (n_replicates * len(metrics))
+        else:
+            groups, chunk = [[m] for m in metrics], max(1, QUANTILE_VALUES // n_replicates)
+        qs = "[" + ", ".join(str(q) for q in QUANTILES) + "]"
+        parts: dict[str, list[pd.DataFrame]] = {m: [] for m in metrics}
+        for group in groups:
+            cols = ", ".join(f'quantile_cont("{m}", {qs})' for m in group)
+            for first in range(0, n_steps, chunk):
+                rows = con.execute(
+                    f"SELECT step, {cols} FROM read_parquet({_files(files)}) "
+                    "WHERE step >= ? AND step < ? GROUP BY step ORDER BY step",
+                    [first, first + chunk]).fetchall()
+                index = pd.Index([r[0] for r in rows], name="step")
+                for j, m in enumerate(group):
+                    parts[m].append(pd.DataFrame([list(r[j + 1]) for r in rows], index=index,
+                                                 columns=list(QUANTILES), dtype=float))
+    return {m: pd.concat(frames) for m, frames in parts.items()}
 
 
 def map_layers(run_dir: Path, codes: Sequence[str], step: int, n_replicates: int,
