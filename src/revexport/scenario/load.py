@@ -8,6 +8,7 @@ message names the file, the field and what is allowed, e.g.
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -246,11 +247,12 @@ def read_toml_file(path: Path, missing: str) -> dict[str, Any]:
     try:
         if path.is_dir():
             raise RevexportError(f"{path}: is a directory, not a TOML file")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise RevexportError(f"{origin}: file too large ({size} bytes; at most "
-                                 f"{MAX_FILE_BYTES} bytes)")
-        raw = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):  # a device or pipe may never end
+            raise RevexportError(f"{path}: not a regular file")
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise RevexportError(f"{origin}: file too large (more than {MAX_FILE_BYTES} bytes)")
     except FileNotFoundError:
         raise RevexportError(f"{path}: {missing}") from None
     except OSError as exc:
