@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -34,3 +35,20 @@ def test_mesa_reference_matches_engine_outcome_names() -> None:
     assert len(rows) == 2
     assert set(rows[0]) == {"wars_started", "war_months", "coalition_mean", "sanctions_mean",
                             "aligned_final", "regime_changes", "exporter_economy_final"}
+
+
+def test_mesa_reference_is_independent_of_the_engine() -> None:
+    """The reference reads the scenario, the parameters and the codes from revexport, nothing else:
+    an oracle that called the engine or the package's doctrines would not be independent."""
+    allowed = ("revexport.scenario", "revexport.params", "revexport.codes")
+    for path in sorted((ROOT / "benchmarks" / "mesa_reference").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in names:
+                if name == "revexport" or name.startswith("revexport."):
+                    assert name.startswith(allowed), f"{path.name} imports {name}"
