@@ -207,7 +207,7 @@ def parse_map_dates(text: str | None, start: str, end: str) -> list[str]:
         return [d for d in DEFAULT_MAP_DATES if start <= d <= end] or [end]
     dates = list(dict.fromkeys(d.strip() for d in text.split(",")))
     for d in dates:
-        if not _MONTH.match(d):
+        if not _MONTH.fullmatch(d):
             raise RevexportError(f"--map-dates: months must be written YYYY-MM and separated by "
                                  f"commas, e.g. {end}; got {d!r}")
         if not start <= d <= end:

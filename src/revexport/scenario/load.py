@@ -295,7 +295,7 @@ def check_doctrine_tables(tables: Any, origin: str) -> None:
         raise RevexportError(f"{origin}: must be a table of [doctrines.NAME] tables, got "
                              f"{_show(tables)}")
     for name, table in tables.items():
-        if not _DOCTRINE_NAME.match(name):
+        if not _DOCTRINE_NAME.fullmatch(name):
             raise RevexportError(f"{origin}: doctrine name must be 1 to 40 letters, digits, '-' or "
                                  f"'_' (starting with a letter or digit), got {_show(name)}")
         where = f"{origin}.{name}"

@@ -10,6 +10,7 @@ each within a declared range). After that, the engine trusts it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -52,6 +53,15 @@ def _months_between(start: str, end: str) -> int:
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+    @field_validator("*")
+    @classmethod
+    def _printable(cls, v: object) -> object:
+        # Text is echoed to terminals and reports: no escape sequences or other control characters
+        # (line breaks and tabs are allowed in free text).
+        if isinstance(v, str) and any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in v):
+            raise ValueError(f"must not contain control characters, got {v[:60]!r}")
+        return v
 
 
 class StateSpec(_Strict):
@@ -127,8 +137,8 @@ class Scenario(_Strict):
     @field_validator("start", "end")
     @classmethod
     def _month(cls, v: str) -> str:
-        if not _MONTH.match(v):
-            raise ValueError(f"must be a month written YYYY-MM, got '{v}'")
+        if not _MONTH.fullmatch(v):
+            raise ValueError(f"must be a month written YYYY-MM, got {v[:20]!r}")
         return v
 
     @field_validator("end")
