@@ -23,11 +23,11 @@ References cited by short name:
 from __future__ import annotations
 
 import dataclasses
-from collections import namedtuple
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
+
+import numpy as np
 
 from revexport.errors import RevexportError
 
@@ -423,12 +423,38 @@ class Parameters:
         """The parameter values by name."""
         return {f.name: float(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
-    @cached_property
-    def values(self) -> Any:
-        """The values as a :data:`ParameterValues` named tuple of floats: what compiled kernels read."""
-        return ParameterValues(**self.to_dict())
+    def table(self, n_replicates: int = 1) -> np.recarray:
+        """The parameter table of ``n_replicates`` replicates that all take these values."""
+        return parameter_table([self], np.zeros(n_replicates, dtype=np.int64))
 
 
-#: Every parameter as a field of a named tuple of floats (Numba kernels take it as one argument).
-ParameterValues = namedtuple(  # type: ignore[misc]
-    "ParameterValues", [f.name for f in dataclasses.fields(Parameters)])
+#: Every parameter's name, in declaration order.
+PARAMETER_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Parameters))
+#: A row of the parameter table: one float64 field per parameter.
+PARAMETER_DTYPE = np.dtype([(name, np.float64) for name in PARAMETER_NAMES])
+
+
+def parameter_table(rows: Sequence[Parameters], index: Any = None) -> np.recarray:
+    """Parameters per replicate: replicate ``i`` takes the values of ``rows[index[i]]``.
+
+    Parameters
+    ----------
+    rows : sequence of Parameters
+        The distinct parameter sets (e.g. the rows of a design).
+    index : array of int, optional
+        The row of each replicate; one replicate per row, in order, by default.
+
+    Returns
+    -------
+    numpy.recarray of shape (len(index),)
+        One record per replicate with a float64 field per parameter
+        (``table.strike_hazard`` is an array over replicates, ``table[r].strike_hazard`` one
+        replicate's value). Compiled phases read it row by row.
+    """
+    values = np.array([[getattr(p, name) for name in PARAMETER_NAMES] for p in rows],
+                      dtype=np.float64)
+    index = np.arange(len(rows)) if index is None else np.asarray(index, dtype=np.int64)
+    out = np.empty(len(index), dtype=PARAMETER_DTYPE)
+    for j, name in enumerate(PARAMETER_NAMES):
+        out[name] = values[index, j]
+    return out.view(np.recarray)

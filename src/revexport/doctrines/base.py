@@ -1,48 +1,42 @@
-"""What a doctrine sees, what it returns, and the helpers doctrines share.
+"""What a doctrine sees, what it returns, and the base class of doctrines written in Python.
 
-A doctrine is a policy: ``decide(observation, memory, rng) -> Allocation``,
-batched over replicates and over the exporter slots that run it. It sees only
-what its exporter can observe and names no country and no date: targets are
-chosen from attributes (affinity, grievance, legitimacy, regime type,
-alignment, proximity), never from identities.
+A doctrine is a policy: it sees what its exporter can observe and returns an allocation of
+the exporter's means. It names no country and no date: targets are chosen from attributes
+(affinity, grievance, legitimacy, regime type, alignment, proximity), never from identities.
+
+The built-in doctrines are data (:mod:`revexport.doctrines.spec`), run by one compiled
+decision kernel (:mod:`revexport.doctrines.kernel`). A Python :class:`Doctrine` subclass is the
+extension point for what a spec cannot say: it receives the same :class:`Observation`, batched
+over replicates, and may be slower.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
-from revexport.engine.state import (
-    DEMOCRACY,
-    DIPLOMACY,
-    DOMESTIC,
-    MEANS,
-    MILITARY,
-    MONARCHY,
-    NONALIGNED,
-    PROPAGANDA,
-)
-from revexport.params import Parameters
+from revexport.codes import DEMOCRACY, MILITARY, MONARCHY, N_MEANS, NONALIGNED
 
 F = NDArray[np.float64]
 B = NDArray[np.bool_]
 I = NDArray[np.int64]  # noqa: E741
 
 
-@dataclass(frozen=True)
-class Observation:
-    """What the exporters of one doctrine group can observe this month.
+class Observation(NamedTuple):
+    """What the exporters in the slots being decided can observe this month.
 
-    Shapes: ``R`` replicates, ``K`` exporter slots in the group, ``S`` states.
+    Shapes: ``R`` replicates, ``K`` exporter slots, ``S`` states. The arrays are the world's
+    own where they can be (read them, never write them).
 
     Attributes
     ----------
     step : int
-    params : Parameters
+    params : numpy.recarray of shape (R,)
+        Each replicate's parameters (``obs.params.defence_share`` is an (R,) array).
     active : (R, K) bool, the slot holds a sitting exporter
     economy : (R, K) GDP relative to the start
     legitimacy : (R, K)
@@ -52,24 +46,24 @@ class Observation:
     weariness : (R, K)
     attacked : (R, K) bool, a war was started against the exporter last month
     successes : (R, K) aligned regimes abroad credited to the exporter
-    threat_felt : (R, K) share of the states that can balance (not exporters, superpowers
-        or aligned) that are in the coalition against the exporters
+    threat_felt : (R, K) share of the states that can balance (not exporters, superpowers or
+        aligned) that are in the coalition against the exporters
     sanctions : (R, K) share of the scenario's GDP sanctioning the exporters, plus
-        0.25 per sanctioning superpower, capped at 1
+        ``superpower_sanction_weight`` per sanctioning superpower, capped at 1
     movement : (R, S) strength of the aligned movement in each state
     target_legitimacy : (R, S)
     target_power : (R, S) effective military capability
-    regime : (R, S) int64 regime codes
-    alignment : (R, S) int64 alignment codes
+    regime : (R, S) int64 regime codes (:class:`revexport.codes.Regime`)
+    alignment : (R, S) int64 alignment codes (:class:`revexport.codes.Alignment`)
     protected : (R, S) bool, client of a superpower present in the scenario
     affinity, grievance : (S,)
     proximity : (R, K, S)
-    valid_target : (R, K, S) bool, may be targeted (not itself, not an exporter,
-        not a superpower, not aligned)
+    valid_target : (R, K, S) bool, may be targeted (a sitting exporter's slot; not itself,
+        not an exporter, not a superpower, not aligned)
     """
 
     step: int
-    params: Parameters
+    params: Any
     active: B
     economy: F
     legitimacy: F
@@ -97,6 +91,20 @@ class Observation:
         """``(R, K)``."""
         return (int(self.active.shape[0]), int(self.active.shape[1]))
 
+    def rows(self, rows: I) -> Observation:
+        """The observation of some replicates only (``rows`` indexes the first axis)."""
+        per_state = {"affinity", "grievance"}
+        return self._replace(**{
+            name: getattr(self, name)[rows] for name in self._fields
+            if name not in per_state and name != "step"})
+
+    def slots(self, slots: I) -> Observation:
+        """The observation of some exporter slots only (``slots`` indexes the second axis)."""
+        per_slot = {"active", "economy", "legitimacy", "power", "cohesion", "at_war", "weariness",
+                    "attacked", "successes", "threat_felt", "sanctions", "proximity",
+                    "valid_target"}
+        return self._replace(**{name: getattr(self, name)[:, slots] for name in per_slot})
+
 
 @dataclass
 class Allocation:
@@ -105,11 +113,11 @@ class Allocation:
     Attributes
     ----------
     shares : (R, K, 6)
-        Shares of the budget over MEANS (domestic, diplomacy, propaganda,
-        support, covert, military); non-negative, each row sums to 1.
+        Shares of the budget over :data:`revexport.codes.MEANS` (domestic, diplomacy,
+        propaganda, support, covert, military); non-negative, each row sums to 1.
     targets : (R, K, S)
-        Where propaganda, support and covert action go: non-negative weights
-        that sum to 1 over valid targets (or to 0 if there is none).
+        Where propaganda, support and covert action go: non-negative weights that sum to 1
+        over valid targets (or to 0 if there is none).
     strike : (R, K, S) bool
         States against which the exporter opens a war this month.
     """
@@ -120,11 +128,12 @@ class Allocation:
 
 
 class Doctrine(ABC):
-    """Base class of doctrines.
+    """Base class of doctrines written in Python.
 
-    Subclasses set ``name``, store their parameters in ``__init__`` and
-    implement :meth:`decide`. Register them with
-    :func:`revexport.doctrines.registry.register`.
+    Subclasses set ``name``, store their parameters in ``__init__`` and implement
+    :meth:`decide`, batched over replicates and slots. Register them with
+    :func:`revexport.doctrines.registry.register`. What a
+    :class:`~revexport.doctrines.spec.DoctrineSpec` can say runs faster as a spec.
     """
 
     name: ClassVar[str] = "doctrine"
@@ -142,15 +151,17 @@ class Doctrine(ABC):
         return f"{type(self).__name__}()"
 
 
-# -- helpers shared by the built-in doctrines ------------------------------------
+# -- helpers for doctrines written in Python -------------------------------------------
 
 
 def fixed_shares(obs: Observation, **shares: float) -> F:
     """A (R, K, 6) share array with the same shares everywhere, normalised to 1."""
+    from revexport.codes import MEANS
+
     vec = np.array([shares.get(m, 0.0) for m in MEANS], dtype=np.float64)
     vec = vec / vec.sum()
     r, k = obs.shape
-    return np.broadcast_to(vec, (r, k, len(MEANS))).copy()
+    return np.broadcast_to(vec, (r, k, N_MEANS)).copy()
 
 
 def normalise_targets(score: F, valid: B) -> F:
@@ -161,18 +172,13 @@ def normalise_targets(score: F, valid: B) -> F:
     return out
 
 
-def receptiveness(obs: Observation) -> F:
-    """(R, K, S) how open a target is to the message: affinity x grievance x weak legitimacy."""
-    base = obs.affinity * obs.grievance * (1.0 - obs.target_legitimacy) + 0.5 * obs.movement
-    return np.broadcast_to(base[:, None, :], obs.proximity.shape)
-
-
 def regime_hostility(obs: Observation) -> F:
     """(R, K, S) 1 + how much the message condemns the target's regime.
 
-    The seed's message is aimed at "dependent and authoritarian regimes":
-    monarchies count double, superpower clients one and a half times, and
-    democracies half as much (the factors multiply).
+    The seed's message is aimed at "dependent and authoritarian regimes": monarchies count
+    double, superpower clients one and a half times, and democracies half as much (the
+    factors multiply). The compiled doctrines use the same formula
+    (:func:`revexport.doctrines.kernel.condemnation`).
     """
     monarchy = (obs.regime == MONARCHY).astype(np.float64)
     client = (obs.alignment != NONALIGNED).astype(np.float64)
@@ -183,55 +189,23 @@ def regime_hostility(obs: Observation) -> F:
 
 def with_defence(shares: F, obs: Observation) -> F:
     """At war, raise the military share to at least ``defence_share``, scaling the rest down."""
-    need = obs.params.defence_share
+    need = np.asarray(obs.params.defence_share, dtype=np.float64)[:, None]
     at_war = obs.at_war.any(axis=-1)
     mil = shares[..., MILITARY]
     lift = at_war & (mil < need)
-    out = shares.copy()
     rest = 1.0 - mil
     scale = np.divide(1.0 - need, rest, out=np.ones_like(rest), where=rest > 0)
-    out = np.where(lift[..., None], out * scale[..., None], out)
+    out = np.where(lift[..., None], shares * scale[..., None], shares)
     out[..., MILITARY] = np.where(lift, need, mil)
     return out
 
 
-def opportunistic_strike(obs: Observation, score: F, power_ratio: float) -> B:
-    """Open at most one war a month: the best-scoring land neighbour that is much weaker.
-
-    Parameters
-    ----------
-    score : (R, K, S)
-        Preference among targets; only targets with positive score qualify.
-    power_ratio : float
-        The exporter's power must exceed the target's by this factor, times
-        ``patron_deterrence`` if the target is a superpower's client.
-    """
-    ratio = power_ratio * np.where(obs.protected, obs.params.patron_deterrence, 1.0)
-    ok = (
-        obs.valid_target
-        & (obs.proximity >= 1.0)
-        & ~obs.at_war
-        & (obs.power[..., None] > (ratio * obs.target_power)[:, None, :])
-        & (score > 0)
-        & obs.active[..., None]
-    )
-    best = np.argmax(np.where(ok, score, -np.inf), axis=-1)[..., None]
-    strike: B = (np.arange(ok.shape[-1]) == best) & np.take_along_axis(ok, best, axis=-1)
-    return strike
-
-
 __all__ = [
-    "DIPLOMACY",
-    "DOMESTIC",
-    "MEANS",
-    "PROPAGANDA",
     "Allocation",
     "Doctrine",
     "Observation",
     "fixed_shares",
     "normalise_targets",
-    "opportunistic_strike",
-    "receptiveness",
     "regime_hostility",
     "with_defence",
 ]

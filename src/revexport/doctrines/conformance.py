@@ -20,9 +20,9 @@ from collections.abc import Callable
 import numpy as np
 
 from revexport.doctrines.base import Allocation, Doctrine
-from revexport.engine.context import DoctrineGroup, StepContext
-from revexport.engine.phases.decision import observe
-from revexport.engine.state import Static, World, initial_world
+from revexport.doctrines.spec import compile_slots
+from revexport.engine.phases.decision import decisions, observe
+from revexport.engine.state import Static, initial_world
 from revexport.params import Parameters
 from revexport.scenario import load_scenario
 
@@ -30,41 +30,36 @@ from revexport.scenario import load_scenario
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 
-def _world(doctrine: Doctrine, scenario: str, n: int, seed: int) -> tuple[World, StepContext,
-                                                                            DoctrineGroup]:
-    sc = load_scenario(scenario)
-    params = Parameters()
-    static = Static.from_scenario(sc, params, doctrine=doctrine.name)
-    world = initial_world(static, params, n)
-    rng = np.random.default_rng(seed)
-    # A varied world: movements, legitimacy and wars differ across replicates.
-    world.movement = rng.random(world.movement.shape) * 0.6
-    world.legitimacy = rng.random(world.legitimacy.shape)
-    world.war[:, 0, :] = rng.random(world.war[:, 0, :].shape) < 0.05
-    slots = np.arange(static.n_slots, dtype=np.int64)
-    group = DoctrineGroup(doctrine=doctrine, slots=slots, key=doctrine.name)
-    world.doctrine_memory[group.key] = doctrine.init_memory(n, len(slots))
-    ctx = StepContext(static=static, params=params, groups=[group], rng=rng)
-    return world, ctx, group
-
-
 def _decide(doctrine: Doctrine, seed: int, scenario: str = "middle-east-1979",
-            n: int = 64) -> tuple[Allocation, np.ndarray]:
-    world, ctx, group = _world(doctrine, scenario, n, seed)
-    obs = observe(world, ctx, group)
-    alloc = doctrine.decide(obs, world.doctrine_memory[group.key], np.random.default_rng(seed))
-    return alloc, obs.valid_target
+            n: int = 64) -> tuple[Allocation, np.ndarray, np.ndarray]:
+    """The doctrine's allocation in a varied world: movements, legitimacy and wars differ
+    across replicates. Returns the allocation, the valid targets and the sitting slots."""
+    params = Parameters()
+    static = Static.from_scenario(load_scenario(scenario), int(params.new_exporter_slots),
+                                  doctrine=doctrine.name)
+    par = params.table(n)
+    world = initial_world(static, par)
+    rng = np.random.default_rng(seed)
+    world.movement[:] = rng.random(world.movement.shape) * 0.6
+    world.legitimacy[:] = rng.random(world.legitimacy.shape)
+    world.war[:, 0, :] = rng.random(world.war[:, 0, :].shape) < 0.05
+    d = decisions(world, static.arrays, par, compile_slots([None] * static.n_slots))
+    observe(world, static.arrays, par, d)
+    memory = doctrine.init_memory(n, static.n_slots)
+    alloc = doctrine.decide(d.obs, memory, np.random.default_rng(seed))
+    return alloc, d.obs.valid_target, d.obs.active
 
 
 def check_allocation_is_valid(doctrine: Doctrine) -> None:
-    """Shares non-negative, finite and summing to 1; targets only on valid targets."""
+    """Shares of every sitting exporter non-negative, finite and summing to 1; targets only
+    on valid targets."""
     for scenario in ("middle-east-1979", "synthetic:30:2"):
-        alloc, valid = _decide(doctrine, 1, scenario)
+        alloc, valid, active = _decide(doctrine, 1, scenario)
         shares = np.asarray(alloc.shares)
         assert shares.ndim == 3 and shares.shape[-1] == 6, f"shares shape {shares.shape}"
         assert np.all(np.isfinite(shares)), "shares not finite"
         assert np.all(shares >= 0), "negative share"
-        assert np.allclose(shares.sum(axis=-1), 1.0), "shares do not sum to 1"
+        assert np.allclose(shares.sum(axis=-1)[active], 1.0), "shares do not sum to 1"
         targets = np.asarray(alloc.targets)
         assert targets.shape == valid.shape, f"targets shape {targets.shape} != {valid.shape}"
         assert np.all(np.isfinite(targets)) and np.all(targets >= 0), "bad target weights"
@@ -78,8 +73,8 @@ def check_allocation_is_valid(doctrine: Doctrine) -> None:
 
 def check_deterministic(doctrine: Doctrine) -> None:
     """The same observation and generator give the same allocation."""
-    a, _ = _decide(doctrine, 7)
-    b, _ = _decide(doctrine, 7)
+    a, _, _ = _decide(doctrine, 7)
+    b, _, _ = _decide(doctrine, 7)
     assert np.array_equal(a.shares, b.shares), "shares differ between identical calls"
     assert np.array_equal(a.targets, b.targets), "targets differ between identical calls"
     assert np.array_equal(a.strike, b.strike), "strike differs between identical calls"
@@ -88,8 +83,8 @@ def check_deterministic(doctrine: Doctrine) -> None:
 def check_picklable(doctrine: Doctrine) -> None:
     """Worker processes receive doctrines by pickling."""
     clone = pickle.loads(pickle.dumps(doctrine))
-    a, _ = _decide(doctrine, 3)
-    b, _ = _decide(clone, 3)
+    a, _, _ = _decide(doctrine, 3)
+    b, _, _ = _decide(clone, 3)
     assert np.array_equal(a.shares, b.shares), "unpickled doctrine decides differently"
 
 

@@ -1,18 +1,21 @@
 """The doctrine registry: names to doctrine factories, explicit and typed.
 
-Built-in doctrines register themselves with ``@register("name")`` when
-:mod:`revexport.doctrines` is imported; a user registers a class the same way,
-or a parametrised doctrine from TOML with
-:func:`revexport.doctrines.parametric.register_from_toml`.
+Built-in doctrines are data and register themselves with :func:`register_spec` when
+:mod:`revexport.doctrines` is imported; a user registers a spec the same way, a TOML doctrine
+with :func:`revexport.doctrines.parametric.register_from_toml`, or a Python class with
+``@register("name")``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from revexport.doctrines.base import Doctrine
 from revexport.errors import RevexportError
+
+if TYPE_CHECKING:
+    from revexport.doctrines.spec import DoctrineSpec
 
 _REGISTRY: dict[str, Callable[[], Doctrine]] = {}
 T = TypeVar("T", bound=type[Doctrine])
@@ -42,6 +45,13 @@ def register_factory(name: str, factory: Callable[[], Doctrine]) -> None:
     if not name or not name.replace("-", "").replace("_", "").isalnum():
         raise RevexportError(f"doctrine name must be letters, digits, '-' or '_', got '{name}'")
     _REGISTRY[name] = factory
+
+
+def register_spec(name: str, spec: DoctrineSpec) -> None:
+    """Register a doctrine written as data under ``name``."""
+    from revexport.doctrines.spec import SpecDoctrine
+
+    register_factory(name, lambda: SpecDoctrine(name, spec))
 
 
 def doctrine_names() -> list[str]:

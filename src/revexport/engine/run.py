@@ -2,68 +2,158 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from revexport.doctrines.base import Doctrine
-from revexport.engine.context import DoctrineGroup, Sink, StepContext
+from revexport.doctrines.spec import DoctrineSpec, SpecDoctrine, compile_slots
+from revexport.engine.phases.decision import decide_python, decisions
+from revexport.engine.phases.record import STEP_METRICS, Records, events_per_step
 from revexport.engine.rng import block_generator
 from revexport.engine.state import Static, World, initial_world
-from revexport.engine.step import step
-from revexport.params import Parameters
+from revexport.engine.step import DECISION, PHASES, RECORD, run_steps, step
 
 
-def doctrine_groups(static: Static, doctrines: Mapping[str, Doctrine]) -> list[DoctrineGroup]:
-    """Group exporter slots by doctrine name, one doctrine instance per group."""
-    groups = []
-    for name in dict.fromkeys(static.slot_doctrine):
-        slots = np.array([i for i, d in enumerate(static.slot_doctrine) if d == name],
-                         dtype=np.int64)
-        groups.append(DoctrineGroup(doctrine=doctrines[name], slots=slots, key=name))
-    return groups
+class Recorder:
+    """The record buffers of one block, and what happens when they fill.
+
+    A subclass (:class:`revexport.outcomes.recorder.BlockRecorder`) streams movement chunks to
+    disk; this one keeps the metrics and events only.
+
+    Parameters
+    ----------
+    n_replicates, n_steps, n_states : int
+    chunk_steps : int
+        Steps of movement held before :meth:`movement_chunk` is called (0: movement is not
+        recorded).
+    """
+
+    def __init__(self, n_replicates: int, n_steps: int, n_states: int, chunk_steps: int = 0) -> None:
+        self.chunk_steps = chunk_steps
+        self.records = Records(
+            metrics=np.full((n_replicates, n_steps, len(STEP_METRICS)), np.nan),
+            events=np.zeros((0, 7), dtype=np.int64), n_events=np.zeros(1, dtype=np.int64),
+            movement=np.zeros((chunk_steps, n_replicates, n_states), dtype=np.float32),
+            movement_start=np.zeros(1, dtype=np.int64), faction_slot=-1)
+
+    def ensure_room(self, n: int) -> None:
+        """Grow the event buffer so that ``n`` more events fit."""
+        rec = self.records
+        need = int(rec.n_events[0]) + n
+        if need > len(rec.events):
+            events = np.zeros((max(need, 2 * len(rec.events)), 7), dtype=np.int64)
+            events[: rec.n_events[0]] = rec.events[: rec.n_events[0]]
+            self.records = rec._replace(events=events)
+
+    def movement_chunk(self, first_step: int, movement: Any) -> None:
+        """Receive movement by state, (steps, R, S) float32, of the steps from ``first_step``."""
+
+    def events(self) -> dict[str, Any]:
+        """The block's events as columns."""
+        from revexport.engine.phases.record import EVENT_COLUMNS
+
+        rows = self.records.events[: self.records.n_events[0]]
+        return {name: rows[:, i].copy() for i, name in enumerate(EVENT_COLUMNS)}
+
+
+def slot_doctrines(static: Static, doctrines: Mapping[str, Doctrine]
+                   ) -> tuple[list[DoctrineSpec | None], list[tuple[Doctrine, Any]]]:
+    """Each slot's doctrine spec (``None`` for a Python doctrine) and the Python doctrines'
+    slot groups."""
+    specs: list[DoctrineSpec | None] = []
+    python: dict[str, list[int]] = {}
+    for e, name in enumerate(static.slot_doctrine):
+        d = doctrines[name]
+        if isinstance(d, SpecDoctrine):
+            specs.append(d.spec)
+        else:
+            specs.append(None)
+            python.setdefault(name, []).append(e)
+    groups = [(doctrines[name], np.array(slots, dtype=np.int64)) for name, slots in python.items()]
+    return specs, groups
 
 
 def simulate_block(
     static: Static,
-    params: Parameters,
+    par: Any,
     doctrines: Mapping[str, Doctrine],
-    n_replicates: int,
     seed: int,
     block: int,
-    sink: Sink | None = None,
+    recorder: Recorder | None = None,
     n_steps: int | None = None,
     timings: dict[str, float] | None = None,
 ) -> World:
-    """Simulate ``n_replicates`` replicates as one batched block.
+    """Simulate the replicates of one block, batched.
 
     Parameters
     ----------
     static : Static
-    params : Parameters
+    par : numpy.recarray of shape (R,)
+        The parameters of each replicate (:meth:`revexport.params.Parameters.table`).
     doctrines : mapping of str to Doctrine
         An instance for every name in ``static.slot_doctrine``.
-    n_replicates : int
     seed, block : int
         Select the block's random generator (:mod:`revexport.engine.rng`).
-    sink : Sink, optional
-        Receives every step's record.
+    recorder : Recorder, optional
+        Receives the record of every step.
     n_steps : int, optional
         Steps to run; the scenario's length by default.
     timings : dict, optional
-        Accumulates the wall time of each phase (see :func:`revexport.engine.step.step`).
+        Accumulates the wall time of each phase, by name (the step then runs phase by phase).
 
     Returns
     -------
     World
         The final state.
     """
-    world = initial_world(static, params, n_replicates)
-    groups = doctrine_groups(static, doctrines)
-    for g in groups:
-        world.doctrine_memory[g.key] = g.doctrine.init_memory(n_replicates, len(g.slots))
-    ctx = StepContext(static=static, params=params, groups=groups,
-                      rng=block_generator(seed, block), sink=sink)
-    for _ in range(static.n_steps if n_steps is None else n_steps):
-        step(world, ctx, timings)
+    n = len(par)
+    n_steps = static.n_steps if n_steps is None else n_steps
+    recorder = recorder or Recorder(n, n_steps, static.n_states)
+    world = initial_world(static, par)
+    specs, python = slot_doctrines(static, doctrines)
+    tables = compile_slots(specs)
+    world.faction_weight[:] = np.asarray(tables.faction.weight)
+    groups = [(d, slots, d.init_memory(n, len(slots))) for d, slots in python]
+    recorder.records = recorder.records._replace(
+        faction_slot=0 if tables.n_factions[0] > 1 else -1)
+    st = static.arrays
+    d = decisions(world, st, par, tables)
+    rng = block_generator(seed, block)
+    bound = events_per_step(world)
+    chunk = recorder.chunk_steps
+    t = 0
+    while t < n_steps:
+        start = int(recorder.records.movement_start[0])
+        t_end = min(n_steps, start + chunk) if chunk else n_steps
+        if groups or timings is not None:
+            recorder.ensure_room(bound)
+            _step_in_parts(world, static, par, rng, d, recorder.records, t, groups, timings)
+            t += 1
+        else:
+            t = run_steps(world, st, par, rng, d, recorder.records, t, t_end, bound)
+            if t < t_end:
+                recorder.ensure_room(bound)
+                continue
+        if chunk and t == t_end:
+            rec = recorder.records
+            recorder.movement_chunk(start, rec.movement[: t_end - start])
+            rec.movement_start[0] = t_end
     return world
+
+
+def _step_in_parts(world: World, static: Static, par: Any, rng: np.random.Generator, d: Any,
+                   rec: Records, t: int, groups: list[tuple[Doctrine, Any, Any]],
+                   timings: dict[str, float] | None) -> None:
+    """One step, phase by phase (timed), with the Python doctrines deciding in phase 2."""
+    st = static.arrays
+    for k, name in enumerate(PHASES):
+        start = time.perf_counter()
+        step(world, st, par, rng, d, rec, t, k, k)
+        if k == DECISION and groups:
+            decide_python(world, st, par, d, t, groups, rng)
+        if timings is not None:
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+    assert k == RECORD

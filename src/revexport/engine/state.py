@@ -1,73 +1,59 @@
 """The world's arrays and their shapes.
 
-Shapes use ``R`` replicates in the block, ``S`` states and ``E`` exporter slots.
-Pairwise data is exporter x state, ``(R, E, S)``, or the sparse neighbour
-graph; there is never a dense state x state array.
+Shapes use ``R`` replicates in the block, ``S`` states and ``E`` exporter slots. Pairwise data
+is exporter x state, ``(R, E, S)``, or the sparse neighbour graph (CSR arrays); there is never
+a dense state x state array.
 
-Exporter slots: the first ``E0`` slots hold the scenario's revolutionary
-states; the remaining ``new_exporter_slots`` slots are filled, per replicate,
-by states whose regime turns aligned during the run.
+Exporter slots: the first ``E0`` slots hold the scenario's revolutionary states; the others
+are filled, per replicate, by states whose regime turns aligned during the run (at most
+``new_exporter_slots`` of them, a parameter that may differ between replicates).
+
+:class:`StaticArrays` and :class:`World` are named tuples of arrays: compiled phases take them
+whole, as typed records, and change the world's arrays in place.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from revexport.params import Parameters
-from revexport.scenario.schema import ALIGNMENTS, REGIME_TYPES, Scenario
+from revexport.codes import ALIGNMENTS, BLOCS, N_MEANS, REGIME_TYPES
+from revexport.compiled import kernel
+from revexport.scenario.schema import Scenario
 
 F = NDArray[np.float64]
 I = NDArray[np.int64]  # noqa: E741
 B = NDArray[np.bool_]
 
+#: Regime code of each regime name.
 REGIME = {name: i for i, name in enumerate(REGIME_TYPES)}
-ALIGNED = REGIME["aligned-revolutionary"]
-MONARCHY = REGIME["monarchy"]
-DEMOCRACY = REGIME["democracy"]
-WEST, EAST, NONALIGNED = (ALIGNMENTS.index(a) for a in ("West", "East", "non-aligned"))
-
-# Means of the exporter, in the order of Allocation.shares.
-MEANS: tuple[str, ...] = ("domestic", "diplomacy", "propaganda", "support", "covert", "military")
-DOMESTIC, DIPLOMACY, PROPAGANDA, SUPPORT, COVERT, MILITARY = range(len(MEANS))
-EXPORT_MEANS = slice(PROPAGANDA, MILITARY + 1)
-
-# Who started a war (war_initiator codes).
-STARTED_BY_STATE, STARTED_BY_EXPORTER = 1, 2
+#: Factions a doctrine may have (the width of the doctrine-memory arrays).
+MAX_FACTIONS = 4
 
 
-@dataclass(frozen=True)
-class Static:
-    """What does not change during a run: the scenario as arrays.
+class StaticArrays(NamedTuple):
+    """What does not change during a run, as the arrays compiled phases read.
 
     Attributes
     ----------
-    n_states : int
-    codes : list of str
-    population, gdp0, capability0, legitimacy0, repression0, movement0 : ndarray of shape (S,)
-    grievance, affinity : ndarray of shape (S,)
-    regime0, alignment0 : ndarray of int64, shape (S,)
-    superpower : ndarray of int64, shape (S,)
-        ``WEST`` or ``EAST`` for the superpowers' rows, -1 otherwise.
-    land, sea : scipy.sparse.csr_matrix of shape (S, S)
-        Symmetric 0/1 adjacency (sparse).
-    adjacency : scipy.sparse.csr_matrix of shape (S, S)
-        ``land + sea``: 1 for a land or a sea neighbour, 2 for both.
-    degree : ndarray of shape (S,)
-    gdp_share : ndarray of shape (S,)
-        Each state's share of the scenario's total GDP (its weight as a trading partner).
-    initial_exporters : ndarray of int64, shape (E0,)
-    slot_doctrine : tuple of str, length E
-        Doctrine of each exporter slot.
-    article154 : bool
-    n_steps : int
+    population, gdp0, capability0, legitimacy0, repression0, movement0 : (S,)
+    grievance, affinity : (S,)
+    regime0, alignment0 : (S,) int64 codes
+    superpower : (S,) int64, the bloc of each superpower's row, -1 for other states
+    superpower_rows : (2,) int64, the row of each bloc's superpower (West, East), -1 if none
+    protected_alignment : (3,) bool, whether an alignment's patron is in the scenario
+    land_ptr, land_idx, sea_ptr, sea_idx : CSR arrays of the land and sea neighbours
+    adj_ptr, adj_idx, adj_weight : CSR of land + sea (weight 1 for one kind, 2 for both)
+    degree : (S,) summed adjacency weights
+    gdp_share : (S,) each state's share of the scenario's GDP (its weight as a trading partner)
+    initial_exporters : (E0,) int64
+    article154 : bool, every exporter runs under the Article 154 switch
     """
 
-    n_states: int
-    codes: list[str]
     population: F
     gdp0: F
     capability0: F
@@ -79,29 +65,73 @@ class Static:
     regime0: I
     alignment0: I
     superpower: I
-    land: sp.csr_matrix
-    sea: sp.csr_matrix
-    adjacency: sp.csr_matrix
+    superpower_rows: I
+    protected_alignment: B
+    land_ptr: I
+    land_idx: I
+    sea_ptr: I
+    sea_idx: I
+    adj_ptr: I
+    adj_idx: I
+    adj_weight: F
     degree: F
     gdp_share: F
     initial_exporters: I
-    slot_doctrine: tuple[str, ...]
     article154: bool
+
+
+@dataclass(frozen=True)
+class Static:
+    """A scenario prepared for the engine: its arrays, and what Python code needs besides.
+
+    Attributes
+    ----------
+    arrays : StaticArrays
+    codes : list of str, the states' ISO codes
+    adjacency : scipy.sparse.csr_matrix of shape (S, S), land + sea neighbours
+    slot_doctrine : tuple of str, length E, the doctrine of each exporter slot
+    n_steps : int
+
+    The arrays of :class:`StaticArrays` read as attributes too (``static.population``).
+    """
+
+    arrays: StaticArrays
+    codes: list[str]
+    adjacency: sp.csr_matrix
+    slot_doctrine: tuple[str, ...]
     n_steps: int
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "arrays":  # not yet set (unpickling)
+            raise AttributeError(name)
+        return getattr(self.arrays, name)
+
+    @property
+    def n_states(self) -> int:
+        return len(self.codes)
 
     @property
     def n_slots(self) -> int:
         return len(self.slot_doctrine)
 
+    @property
+    def article154(self) -> bool:
+        return bool(self.arrays.article154)
+
     @classmethod
     def from_scenario(
-        cls, sc: Scenario, params: Parameters, doctrine: str | None = None,
+        cls, sc: Scenario, new_exporter_slots: int, doctrine: str | None = None,
         article154: bool | None = None,
     ) -> Static:
         """Build the static arrays of a scenario.
 
-        ``doctrine`` and ``article154``, when given, replace the scenario's
-        choice for the initial exporters.
+        Parameters
+        ----------
+        sc : Scenario
+        new_exporter_slots : int
+            Slots for states that turn aligned (the largest ``new_exporter_slots`` of the run).
+        doctrine, article154 : optional
+            Replace the scenario's choice for the initial exporters.
         """
         idx = {c: i for i, c in enumerate(sc.iso3)}
         s = len(sc.states)
@@ -109,64 +139,62 @@ class Static:
         def col(name: str) -> F:
             return np.array([getattr(st, name) for st in sc.states], dtype=np.float64)
 
-        rows: dict[str, tuple[list[int], list[int]]] = {"land": ([], []), "sea": ([], [])}
+        pairs: dict[str, tuple[list[int], list[int]]] = {"land": ([], []), "sea": ([], [])}
         for nb in sc.neighbours:
-            r, c = rows[nb.type]
+            r, c = pairs[nb.type]
             a, b = idx[nb.a], idx[nb.b]
             r += [a, b]
             c += [b, a]
 
         def adj(kind: str) -> sp.csr_matrix:
-            r, c = rows[kind]
+            r, c = pairs[kind]
             m = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(s, s))
             m.sum_duplicates()
             m.data[:] = 1.0
+            m.sort_indices()
             return m
 
         land, sea = adj("land"), adj("sea")
         adjacency = (land + sea).tocsr()
         adjacency.sort_indices()
         gdp = col("gdp")
-        n_new = int(params.new_exporter_slots)
-        slot_doctrine = tuple(
-            [doctrine or ex.doctrine for ex in sc.exporters] + [sc.new_exporter_doctrine] * n_new
-        )
-        return cls(
-            n_states=s,
-            codes=list(sc.iso3),
-            population=col("population"),
-            gdp0=gdp,
-            capability0=col("capability"),
-            legitimacy0=col("legitimacy"),
-            repression0=col("repression"),
-            movement0=col("movement"),
-            grievance=col("grievance"),
-            affinity=col("affinity"),
-            regime0=np.array([REGIME[st.regime] for st in sc.states], dtype=np.int64),
-            alignment0=np.array([ALIGNMENTS.index(st.alignment) for st in sc.states],
-                                dtype=np.int64),
-            superpower=np.array(
-                [-1 if st.superpower is None else ALIGNMENTS.index(st.superpower)
-                 for st in sc.states], dtype=np.int64),
-            land=land,
-            sea=sea,
-            adjacency=adjacency,
-            degree=np.asarray(adjacency.sum(axis=1)).ravel(),
+        superpower = np.array([-1 if st.superpower is None else ALIGNMENTS.index(st.superpower)
+                               for st in sc.states], dtype=np.int64)
+        rows = np.array([int(np.flatnonzero(superpower == b)[0]) if (superpower == b).any() else -1
+                         for b in BLOCS], dtype=np.int64)
+        protected = np.zeros(len(ALIGNMENTS), dtype=bool)
+        protected[list(BLOCS)] = rows >= 0
+
+        def ints(x: Any) -> I:
+            return np.asarray(x, dtype=np.int64)
+
+        arrays = StaticArrays(
+            population=col("population"), gdp0=gdp, capability0=col("capability"),
+            legitimacy0=col("legitimacy"), repression0=col("repression"),
+            movement0=col("movement"), grievance=col("grievance"), affinity=col("affinity"),
+            regime0=ints([REGIME[st.regime] for st in sc.states]),
+            alignment0=ints([ALIGNMENTS.index(st.alignment) for st in sc.states]),
+            superpower=superpower, superpower_rows=rows, protected_alignment=protected,
+            land_ptr=ints(land.indptr), land_idx=ints(land.indices),
+            sea_ptr=ints(sea.indptr), sea_idx=ints(sea.indices),
+            adj_ptr=ints(adjacency.indptr), adj_idx=ints(adjacency.indices),
+            adj_weight=np.asarray(adjacency.data, dtype=np.float64),
+            degree=np.asarray(adjacency.sum(axis=1), dtype=np.float64).ravel(),
             gdp_share=gdp / gdp.sum(),
-            initial_exporters=np.array([idx[ex.state] for ex in sc.exporters], dtype=np.int64),
-            slot_doctrine=slot_doctrine,
-            article154=sc.article154 if article154 is None else article154,
-            n_steps=sc.n_steps,
+            initial_exporters=ints([idx[ex.state] for ex in sc.exporters]),
+            article154=bool(sc.article154 if article154 is None else article154),
         )
+        slot_doctrine = tuple([doctrine or ex.doctrine for ex in sc.exporters]
+                              + [sc.new_exporter_doctrine] * int(new_exporter_slots))
+        return cls(arrays=arrays, codes=list(sc.iso3), adjacency=adjacency,
+                   slot_doctrine=slot_doctrine, n_steps=sc.n_steps)
 
 
-@dataclass
-class World:
-    """The mutable state of one block of replicates.
+class World(NamedTuple):
+    """The mutable state of one block of replicates (every array changed in place).
 
     Attributes (R replicates, S states, E exporter slots)
     ------------------------------------------------------
-    step : int
     economy : (R, S) GDP relative to the start (1 = start level)
     capability : (R, S) military capability, % of world, before cohesion
     cohesion : (R, S) military cohesion multiplier in [0, 1]
@@ -176,34 +204,34 @@ class World:
     regime, alignment : (R, S) int64 codes
     aid : (R, S) accumulated superpower aid, in capability units
     coalition : (R, S) bool, member of the coalition against the exporters
+    coalition_before : (R, S) bool, membership before this month's responses (for events)
     sanctioning : (R, S) bool, sanctions the exporters
+    weariness : (R, S) war weariness of every state (exporters included), in [0, 1]
+    fell : (R, S) bool, regimes that fell this step (transient)
+    prev_regime : (R, S) int64, regime codes before this step's regime phase (transient)
     superpower_sanction : (R, 2) bool, West / East sanctions the exporters
     presence : (R, 2) bool, West / East has forces deployed in the region
     slot_state : (R, E) int64 state index of each exporter slot, -1 if empty
+    rally : (R, E) the exporter's rally effect
+    attacked : (R, E) bool, a war was started against the exporter this step
+    successes : (R, E) aligned regimes abroad credited to the exporter
+    export_spend, war_cost, sanction_loss : (R, E) cumulative costs, US$ bn
     intent : (R, E, S) each state's estimate of each exporter's hostile intent
     proximity : (R, E, S) proximity of each state to each exporter
     war : (R, E, S) bool, exporter e at war with state s
     war_months : (R, E, S) int64
-    war_initiator : (R, E, S) int64, STARTED_BY_STATE or STARTED_BY_EXPORTER (0 = none)
-    war_cap0_state, war_cap0_exporter : (R, E, S) capabilities when the war began
-    rally : (R, E) the exporter's rally effect
-    weariness : (R, S) war weariness of every state (exporters included), in [0, 1]
-    attacked : (R, E) bool, a war was started against the exporter this step
-    successes : (R, E) aligned regimes abroad credited to the exporter
-    shares : (R, E, 6) last allocation of means (see MEANS)
-    spend : (R, E, 4, S) last spending per export means and target, US$ bn / month
+    war_initiator : (R, E, S) int64 :class:`revexport.codes.WarStart`
+    war_cap0_state, war_cap0_exporter : (R, E, S) effective power when the war began
     strike : (R, E, S) bool, wars the exporter opens this step
     new_war : (R, E, S) bool, wars begun this step (transient)
-    war_end : (R, E, S) int64, how a war ended this step: 0 not, 1 ceasefire,
-        2 the state collapsed, 3 the exporter collapsed, 4 a regime fell (transient)
-    fell : (R, S) bool, regimes that fell this step (transient)
-    prev_regime : (R, S) int64, regime codes before this step's regime phase (transient)
-    doctrine_memory : dict of str to dict of str to ndarray
-        Per doctrine group, the doctrine's own state (e.g. faction weights).
-    export_spend, war_cost, sanction_loss : (R, E) cumulative costs
+    war_end : (R, E, S) int64 :class:`revexport.codes.WarEnd` of a war that ended this step
+    shares : (R, E, 6) last allocation of means (:class:`revexport.codes.Means`)
+    spend : (R, E, 4, S) last spending per export means and target, US$ bn / month
+        (:class:`revexport.codes.Spend`)
+    stage, faction_weight : (R, E, 4) doctrine memory: each faction's stage and influence
+    successes_seen : (R, E) doctrine memory: successes the factions have already counted
     """
 
-    step: int
     economy: F
     capability: F
     cohesion: F
@@ -216,10 +244,20 @@ class World:
     alignment: I
     aid: F
     coalition: B
+    coalition_before: B
     sanctioning: B
+    weariness: F
+    fell: B
+    prev_regime: I
     superpower_sanction: B
     presence: B
     slot_state: I
+    rally: F
+    attacked: B
+    successes: F
+    export_spend: F
+    war_cost: F
+    sanction_loss: F
     intent: F
     proximity: F
     war: B
@@ -227,113 +265,89 @@ class World:
     war_initiator: I
     war_cap0_state: F
     war_cap0_exporter: F
-    rally: F
-    weariness: F
-    attacked: B
-    successes: F
-    shares: F
-    spend: F
     strike: B
-    export_spend: F
-    war_cost: F
-    sanction_loss: F
     new_war: B
     war_end: I
-    fell: B
-    prev_regime: I
-    doctrine_memory: dict[str, dict[str, F]] = field(default_factory=dict)
+    shares: F
+    spend: F
+    stage: F
+    faction_weight: F
+    successes_seen: F
 
     @property
     def n_replicates(self) -> int:
         return int(self.economy.shape[0])
 
     def exporter_mask(self) -> B:
-        """(R, S) True where the state holds an active exporter slot."""
+        """(R, S) True where the state holds a sitting exporter."""
         r, e = np.nonzero(self.slot_state >= 0)
         mask = np.zeros(self.economy.shape, dtype=bool)
         mask[r, self.slot_state[r, e]] = True
         return mask
 
-    def slot_values(self, values: F) -> F:
-        """Gather an (R, S) array at each slot's state: (R, E), 0 for empty slots."""
-        idx = np.maximum(self.slot_state, 0)
-        out = np.take_along_axis(values, idx, axis=1)
-        return np.where(self.slot_state >= 0, out, 0.0)
 
+@kernel
+def proximity_row(st: StaticArrays, x: int, q: Any, out: F) -> None:
+    """Proximity of every state to state ``x`` under the parameters ``q`` (one replicate's).
 
-def proximity_rows(static: Static, states: I, params: Parameters) -> F:
-    """Proximity of every state to each of ``states``: shape (len(states), S).
-
-    1 for a land neighbour, ``proximity_sea`` for a sea neighbour,
-    ``proximity_two_hop`` for a neighbour's neighbour, ``proximity_far``
-    otherwise; 0 to itself. Computed with sparse products, so no S x S array.
+    1 for a land neighbour, ``proximity_sea`` for a sea neighbour, ``proximity_two_hop`` for a
+    neighbour's neighbour, ``proximity_far`` otherwise; 0 to itself. Read from the sparse
+    neighbour lists, so no S x S array.
     """
-    k = len(states)
-    s = static.n_states
-    onehot = sp.csr_matrix((np.ones(k), (np.arange(k), states)), shape=(k, s))
-    land = (onehot @ static.land).toarray() > 0
-    sea = (onehot @ static.sea).toarray() > 0
-    two = (onehot @ static.adjacency @ static.adjacency).toarray() > 0
-    prox = np.full((k, s), params.proximity_far)
-    prox[two] = params.proximity_two_hop
-    prox[sea] = params.proximity_sea
-    prox[land] = 1.0
-    prox[np.arange(k), states] = 0.0
-    return prox
+    out[:] = q.proximity_far
+    for k in range(st.adj_ptr[x], st.adj_ptr[x + 1]):
+        nb = st.adj_idx[k]
+        for k2 in range(st.adj_ptr[nb], st.adj_ptr[nb + 1]):
+            out[st.adj_idx[k2]] = q.proximity_two_hop
+    for k in range(st.sea_ptr[x], st.sea_ptr[x + 1]):
+        out[st.sea_idx[k]] = q.proximity_sea
+    for k in range(st.land_ptr[x], st.land_ptr[x + 1]):
+        out[st.land_idx[k]] = 1.0
+    out[x] = 0.0
 
 
-def initial_world(static: Static, params: Parameters, n_replicates: int) -> World:
-    """The world at step 0, identical in every replicate."""
-    r, s, e = n_replicates, static.n_states, static.n_slots
-    e0 = len(static.initial_exporters)
+@kernel
+def _first_month(world: World, st: StaticArrays, par: Any) -> None:
+    """The per-replicate parts of the starting world: exporters' proximity and cohesion."""
+    for r in range(world.economy.shape[0]):
+        for e in range(st.initial_exporters.shape[0]):
+            x = st.initial_exporters[e]
+            proximity_row(st, x, par[r], world.proximity[r, e])
+            world.cohesion[r, x] = par[r].revolutionary_disruption
 
-    def tile(x: F) -> F:
+
+def initial_world(static: Static, par: Any) -> World:
+    """The world at step 0 for the replicates of the parameter table ``par`` (one row each)."""
+    st = static.arrays
+    r, s, e = len(par), static.n_states, static.n_slots
+    e0 = len(st.initial_exporters)
+
+    def tile(x: Any) -> Any:
         return np.tile(x, (r, 1))
 
+    def zeros(*shape: int, dtype: Any = np.float64) -> Any:
+        return np.zeros(shape, dtype=dtype)
+
     slot_state = np.full((r, e), -1, dtype=np.int64)
-    slot_state[:, :e0] = static.initial_exporters
-    proximity = np.zeros((r, e, s))
-    proximity[:, :e0, :] = proximity_rows(static, static.initial_exporters, params)
-    cohesion = np.ones((r, s))
-    cohesion[:, static.initial_exporters] = params.revolutionary_disruption
-    zeros_es = np.zeros((r, e, s))
-    return World(
-        step=0,
-        economy=np.ones((r, s)),
-        capability=tile(static.capability0),
-        cohesion=cohesion,
-        legitimacy=tile(static.legitimacy0),
-        repression=tile(static.repression0),
-        movement=tile(static.movement0),
-        anchor_legitimacy=tile(static.legitimacy0),
-        anchor_repression=tile(static.repression0),
-        regime=np.tile(static.regime0, (r, 1)),
-        alignment=np.tile(static.alignment0, (r, 1)),
-        aid=np.zeros((r, s)),
-        coalition=np.zeros((r, s), dtype=bool),
-        sanctioning=np.zeros((r, s), dtype=bool),
-        superpower_sanction=np.zeros((r, 2), dtype=bool),
-        presence=np.zeros((r, 2), dtype=bool),
-        slot_state=slot_state,
-        intent=zeros_es.copy(),
-        proximity=proximity,
-        war=np.zeros((r, e, s), dtype=bool),
-        war_months=np.zeros((r, e, s), dtype=np.int64),
-        war_initiator=np.zeros((r, e, s), dtype=np.int64),
-        war_cap0_state=zeros_es.copy(),
-        war_cap0_exporter=zeros_es.copy(),
-        rally=np.zeros((r, e)),
-        weariness=np.zeros((r, s)),
-        attacked=np.zeros((r, e), dtype=bool),
-        successes=np.zeros((r, e)),
-        shares=np.zeros((r, e, len(MEANS))),
-        spend=np.zeros((r, e, 4, s)),
-        strike=np.zeros((r, e, s), dtype=bool),
-        export_spend=np.zeros((r, e)),
-        war_cost=np.zeros((r, e)),
-        sanction_loss=np.zeros((r, e)),
-        new_war=np.zeros((r, e, s), dtype=bool),
-        war_end=np.zeros((r, e, s), dtype=np.int64),
-        fell=np.zeros((r, s), dtype=bool),
-        prev_regime=np.tile(static.regime0, (r, 1)),
+    slot_state[:, :e0] = st.initial_exporters
+    world = World(
+        economy=np.ones((r, s)), capability=tile(st.capability0), cohesion=np.ones((r, s)),
+        legitimacy=tile(st.legitimacy0), repression=tile(st.repression0),
+        movement=tile(st.movement0), anchor_legitimacy=tile(st.legitimacy0),
+        anchor_repression=tile(st.repression0), regime=tile(st.regime0),
+        alignment=tile(st.alignment0), aid=zeros(r, s), coalition=zeros(r, s, dtype=bool),
+        coalition_before=zeros(r, s, dtype=bool), sanctioning=zeros(r, s, dtype=bool),
+        weariness=zeros(r, s), fell=zeros(r, s, dtype=bool), prev_regime=tile(st.regime0),
+        superpower_sanction=zeros(r, 2, dtype=bool), presence=zeros(r, 2, dtype=bool),
+        slot_state=slot_state, rally=zeros(r, e), attacked=zeros(r, e, dtype=bool),
+        successes=zeros(r, e), export_spend=zeros(r, e), war_cost=zeros(r, e),
+        sanction_loss=zeros(r, e), intent=zeros(r, e, s), proximity=zeros(r, e, s),
+        war=zeros(r, e, s, dtype=bool), war_months=zeros(r, e, s, dtype=np.int64),
+        war_initiator=zeros(r, e, s, dtype=np.int64), war_cap0_state=zeros(r, e, s),
+        war_cap0_exporter=zeros(r, e, s), strike=zeros(r, e, s, dtype=bool),
+        new_war=zeros(r, e, s, dtype=bool), war_end=zeros(r, e, s, dtype=np.int64),
+        shares=zeros(r, e, N_MEANS), spend=zeros(r, e, 4, s), stage=zeros(r, e, MAX_FACTIONS),
+        faction_weight=zeros(r, e, MAX_FACTIONS), successes_seen=zeros(r, e),
     )
+    _first_month(world, st, par)
+    return world

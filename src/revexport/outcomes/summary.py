@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from revexport.engine.state import ALIGNED, Static
+from revexport.codes import ALIGNED
+from revexport.engine.state import Static
 from revexport.outcomes.recorder import EVENT_KINDS, STEP_METRICS
 from revexport.scenario.schema import REGIME_TYPES
 

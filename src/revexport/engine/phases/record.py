@@ -1,12 +1,157 @@
-"""Phase 8 -- record: hand the step's outcomes to the sink (see :mod:`revexport.outcomes`)."""
+"""Phase 8 -- record: the step's outcomes into the block's buffers (MODEL.md section 5).
+
+The per-step metrics of every replicate, the events of the step (regime changes, wars begun
+and ended, coalition moves) and, when asked, movement strength by state, are written into
+preallocated arrays (:class:`Records`); :mod:`revexport.outcomes` turns them into tables.
+"""
 
 from __future__ import annotations
 
-from revexport.engine.context import StepContext
-from revexport.engine.state import World
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from revexport.codes import ALIGNED, MONARCHY
+from revexport.compiled import cell, kernel
+from revexport.engine.cells import mark_eligible, power
+from revexport.engine.state import F, I, StaticArrays, World
+
+#: Per-step metrics, in column order, with their meaning.
+STEP_METRICS: dict[str, str] = {
+    "aligned_regimes": "states whose regime has turned aligned with the exporter",
+    "aligned_population": "population under aligned regimes, millions",
+    "movement_mean": "mean movement strength over states that can have one",
+    "movement_max": "strongest movement anywhere",
+    "wars": "wars under way between exporters and states",
+    "coalition_size": "states in the coalition against the exporters",
+    "coalition_monarchies": "monarchies in the coalition",
+    "sanctions": "states sanctioning the exporters, plus superpowers sanctioning",
+    "exporter_economy": "the original exporter's GDP relative to the start",
+    "exporter_legitimacy": "the original exporter's legitimacy",
+    "exporter_capability": "the original exporter's effective military capability (% world)",
+    "exporters": "sitting exporters (original and newly aligned)",
+    "faction_nationalist": "influence of the first faction of the original exporter's doctrine "
+                           "(nationalist, for factional doctrines)",
+    "faction_militant": "influence of the second faction (militant)",
+    "faction_pragmatic": "influence of the third faction (pragmatic)",
+    "faction_gradualist": "influence of the fourth faction (gradualist)",
+    "superpower_presence": "superpowers with forces deployed in the region",
+}
+FIRST_FACTION = list(STEP_METRICS).index("faction_nationalist")
+
+#: Event kinds. Columns: ``state`` is the state concerned; ``other`` the previous regime code
+#: (regime_change) or the exporter's state (wars); ``code`` the new regime code
+#: (regime_change), who started (war_start: :class:`~revexport.codes.WarStart`) or how the war
+#: ended (war_end: :class:`~revexport.codes.WarEnd`); ``detail`` the war's length in months.
+EVENT_KINDS = ("regime_change", "war_start", "war_end", "coalition_join", "coalition_leave")
+EVENT_COLUMNS = ("replicate", "step", "kind", "state", "other", "code", "detail")
 
 
-def record(world: World, ctx: StepContext) -> None:
-    """Pass the world to the run's sink, if any; the engine keeps no history itself."""
-    if ctx.sink is not None:
-        ctx.sink.record(world, ctx)
+class Records(NamedTuple):
+    """The buffers the record phase writes.
+
+    Attributes
+    ----------
+    metrics : (R, T, M) per-step metrics (columns of :data:`STEP_METRICS`)
+    events : (capacity, 7) int64 event rows (:data:`EVENT_COLUMNS`); ``n_events[0]`` are used
+    n_events : (1,) int64
+    movement : (chunk, R, S) float32 movement by state of the steps from ``movement_start[0]``
+        on (no rows when movement is not recorded)
+    movement_start : (1,) int64
+    faction_slot : int, the slot whose faction weights are recorded, -1 for none
+    """
+
+    metrics: F
+    events: I
+    n_events: I
+    movement: Any
+    movement_start: I
+    faction_slot: int
+
+
+def events_per_step(w: World) -> int:
+    """The most events one step can produce (the record's buffer must have room for them)."""
+    r, e, s = w.intent.shape
+    return r * (3 * s + 2 * e * s)
+
+
+@cell
+def _event(events: Any, n_events: Any, r: int, t: int, kind: int, s: int, other: int, code: int,
+           detail: int) -> None:
+    i = n_events[0]
+    row = events[i]
+    row[0], row[1], row[2], row[3], row[4], row[5], row[6] = r, t, kind, s, other, code, detail
+    n_events[0] = i + 1
+
+
+@kernel
+def record(w: World, st: StaticArrays, par: Any, rec: Records, t: int) -> None:
+    """Write step ``t``'s metrics, events and movement into ``rec``."""
+    n_r, n_e, n_s = w.intent.shape
+    exporter = np.zeros(n_s, dtype=np.bool_)
+    ok = np.zeros(n_s, dtype=np.bool_)
+    ev, n_ev = rec.events, rec.n_events
+    cap, coh, aid = w.capability, w.cohesion, w.aid
+    e0 = st.initial_exporters[0]
+    n0 = st.initial_exporters.shape[0]
+    chunk_row = t - rec.movement_start[0]
+    for r in range(n_r):
+        mark_eligible(w.slot_state, st.superpower, w.regime, r, exporter, ok)
+        m = rec.metrics[r, t]
+        aligned = 0.0
+        aligned_pop = 0.0
+        movement_sum = 0.0
+        n_ok = 0
+        movement_max = 0.0
+        members = 0.0
+        monarchies = 0.0
+        sanctions = 1.0 * w.superpower_sanction[r, 0] + 1.0 * w.superpower_sanction[r, 1]
+        for s in range(n_s):
+            if w.regime[r, s] == ALIGNED:
+                aligned += 1.0
+                aligned_pop += st.population[s]
+            if ok[s]:
+                movement_sum += w.movement[r, s]
+                n_ok += 1
+            movement_max = max(movement_max, w.movement[r, s]) if s > 0 else w.movement[r, s]
+            members += w.coalition[r, s]
+            monarchies += w.coalition[r, s] and w.regime[r, s] == MONARCHY
+            sanctions += w.sanctioning[r, s]
+        wars = 0.0
+        exporters = 0.0
+        for e in range(n_e):
+            exporters += w.slot_state[r, e] >= 0
+            for s in range(n_s):
+                wars += w.war[r, e, s]
+        m[0], m[1], m[2], m[3] = aligned, aligned_pop, movement_sum / max(n_ok, 1), movement_max
+        m[4], m[5], m[6], m[7] = wars, members, monarchies, sanctions
+        m[8], m[9], m[10] = w.economy[r, e0], w.legitimacy[r, e0], power(cap, coh, aid, r, e0)
+        m[11] = exporters
+        for c in range(4):
+            m[FIRST_FACTION + c] = w.faction_weight[r, rec.faction_slot, c] if rec.faction_slot >= 0 else np.nan
+        m[16] = 1.0 * w.presence[r, 0] + 1.0 * w.presence[r, 1]
+
+        # Events, in the order: regime changes, wars begun, wars ended, coalition joins, leaves.
+        for s in range(n_s):
+            if w.fell[r, s]:
+                _event(ev, n_ev, r, t, 0, s, w.prev_regime[r, s], w.regime[r, s], 0)
+        for e in range(n_e):
+            for s in range(n_s):
+                if w.new_war[r, e, s]:
+                    _event(ev, n_ev, r, t, 1, s, w.slot_state[r, e], w.war_initiator[r, e, s], 0)
+        for e in range(n_e):
+            x = w.slot_state[r, e]
+            if x < 0:  # a vacated slot: its original exporter, if it had one
+                x = st.initial_exporters[e] if e < n0 else -1
+            for s in range(n_s):
+                if w.war_end[r, e, s] != 0:
+                    _event(ev, n_ev, r, t, 2, s, x, w.war_end[r, e, s], w.war_months[r, e, s])
+        for s in range(n_s):
+            if w.coalition[r, s] and not w.coalition_before[r, s]:
+                _event(ev, n_ev, r, t, 3, s, 0, 0, 0)
+        for s in range(n_s):
+            if w.coalition_before[r, s] and not w.coalition[r, s]:
+                _event(ev, n_ev, r, t, 4, s, 0, 0, 0)
+        if rec.movement.shape[0] > 0:
+            for s in range(n_s):
+                rec.movement[chunk_row, r, s] = w.movement[r, s]

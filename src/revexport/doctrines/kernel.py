@@ -1,0 +1,264 @@
+"""The one decision kernel: every doctrine written as data decides here, compiled.
+
+:func:`decide` reads an :class:`~revexport.doctrines.base.Observation` and the doctrine
+tables of :func:`revexport.doctrines.spec.compile_slots`, and writes each sitting exporter's
+allocation. Built-in doctrines and TOML doctrines run through it alike, so a user's TOML
+doctrine runs at full speed.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from revexport.codes import (
+    DEMOCRACY,
+    DIPLOMACY,
+    DOMESTIC,
+    MILITARY,
+    MONARCHY,
+    N_MEANS,
+    NONALIGNED,
+)
+from revexport.compiled import cell, kernel
+from revexport.doctrines.base import Observation
+
+
+@cell
+def condemnation(regime: int, alignment: int) -> float:
+    """1 + how much the message condemns a regime: monarchies double, clients half again,
+    democracies half as much (the factors multiply)."""
+    h = 1.0 + (regime == MONARCHY) + 0.5 * (alignment != NONALIGNED)
+    return h * (1.0 - 0.5 * (regime == DEMOCRACY))
+
+
+@cell
+def _factor(value: float, exponent: float) -> float:
+    if exponent == 1.0:
+        return value
+    return max(value, 1e-9) ** exponent
+
+
+@cell
+def target_score(pol: Any, affinity: float, grievance: float, legitimacy: float,
+                 movement: float, proximity: float, regime: int, alignment: int) -> float:
+    """A policy's score of a target (before ripeness): the product of its attributes raised
+    to the policy's exponents (:data:`revexport.doctrines.spec.ATTRIBUTES`)."""
+    score = 1.0
+    if pol.t_affinity != 0.0:
+        score *= _factor(affinity, pol.t_affinity)
+    if pol.t_grievance != 0.0:
+        score *= _factor(grievance, pol.t_grievance)
+    if pol.t_illegitimacy != 0.0:
+        score *= _factor(1.0 - legitimacy, pol.t_illegitimacy)
+    if pol.t_movement != 0.0:
+        score *= _factor(movement, pol.t_movement)
+    if pol.t_proximity != 0.0:
+        score *= _factor(proximity, pol.t_proximity)
+    if pol.t_condemned != 0.0:
+        score *= _factor(condemnation(regime, alignment), pol.t_condemned)
+    if pol.t_dependent != 0.0:
+        dependent = 1.0 if (alignment != NONALIGNED or regime != DEMOCRACY) else 0.0
+        score *= _factor(dependent, pol.t_dependent)
+    if pol.t_receptiveness != 0.0:
+        score *= _factor(affinity * grievance * (1.0 - legitimacy) + 0.5 * movement,
+                         pol.t_receptiveness)
+    if pol.t_reach != 0.0:
+        score *= _factor(0.5 + proximity, pol.t_reach)
+    return score
+
+
+@kernel
+def with_defence(shares: Any, at_war: bool, need: float) -> None:
+    """At war, raise the military share to at least ``need``, scaling the others down."""
+    mil = shares[MILITARY]
+    if not at_war or mil >= need:
+        return
+    rest = 1.0 - mil
+    scale = (1.0 - need) / rest if rest > 0 else 1.0
+    for m in range(N_MEANS):
+        shares[m] *= scale
+    shares[MILITARY] = need
+
+
+@kernel
+def policy_allocation(pol: Any, q: Any, r: int, k: int, at_war: Any, sanctions: Any,
+                      valid_target: Any, affinity: Any, grievance: Any, target_legitimacy: Any,
+                      movement: Any, proximity: Any, regime: Any, alignment: Any, protected: Any,
+                      power: Any, target_power: Any, shares: Any, targets: Any) -> int:
+    """One policy's allocation for slot ``k`` in replicate ``r`` (the arrays are the
+    observation's, passed one by one because a call carrying the whole record is slow).
+
+    Writes ``shares`` (6,) and ``targets`` (S,); returns the state it opens a war on, or -1.
+    """
+    n_s = targets.shape[0]
+    n_wars = 0
+    for s in range(n_s):
+        n_wars += at_war[r, k, s]
+    overstretched = sanctions[r, k] > pol.overstretch_sanctions or n_wars > pol.overstretch_wars
+    mass = 0.0
+    for s in range(n_s):
+        score = 0.0
+        if valid_target[r, k, s]:
+            score = target_score(pol, affinity[s], grievance[s], target_legitimacy[r, s],
+                                 movement[r, s], proximity[r, k, s], regime[r, s], alignment[r, s])
+            if score <= pol.ripeness:
+                score = 0.0
+        targets[s] = score
+        mass += score
+    share = (pol.share_domestic, pol.share_diplomacy, pol.share_propaganda, pol.share_support,
+             pol.share_covert, pol.share_military)
+    for m in range(N_MEANS):
+        shares[m] = share[m]
+    if pol.export_gain > 0.0:
+        # Opportunity decides the split between home and export, in the proportions given.
+        x = 0.0 if overstretched else min(pol.max_export_share, pol.export_gain * mass)
+        home = share[DOMESTIC] + share[DIPLOMACY]
+        export = 1.0 - home
+        for m in range(N_MEANS):
+            if m == DOMESTIC or m == DIPLOMACY:
+                shares[m] = share[m] / home * (1.0 - x) if home > 0 else 0.0
+            else:
+                shares[m] = share[m] / export * x if export > 0 else 0.0
+    with_defence(shares, n_wars > 0, q.defence_share)
+    if mass > 0:
+        for s in range(n_s):
+            targets[s] /= mass
+    # War: the best-scoring land neighbour with a strong movement that it far outguns.
+    best, best_score = -1, 0.0
+    if pol.strike_power_ratio > 0 and not overstretched:
+        for s in range(n_s):
+            if (targets[s] <= best_score or proximity[r, k, s] < 1.0 or at_war[r, k, s]
+                    or movement[r, s] <= pol.strike_min_movement):
+                continue
+            ratio = pol.strike_power_ratio * q.offensive_power_ratio
+            if protected[r, s]:
+                ratio *= q.patron_deterrence
+            if power[r, k] > ratio * target_power[r, s]:
+                best, best_score = s, targets[s]
+    return best
+
+
+@cell
+def _shift_weights(q: Any, fac: Any, n_f: int, attacked: bool, successes: float, threat: float,
+                   weariness: float, economy: float, weights: Any, seen: Any, r: int, k: int,
+                   signal: Any) -> None:
+    """Move the factions' influence with this month's signals (log-linear, then normalised)."""
+    new_successes = max(successes - seen[r, k], 0.0)
+    seen[r, k] = successes
+    crisis = min(max(q.crisis_sensitivity * (1.0 - economy), 0.0), 1.0)
+    for c in range(n_f):
+        f = fac[k, c]
+        signal[c] = (f.sig_attacked * attacked + f.sig_successes * new_successes
+                     + f.sig_threat * threat + f.sig_weariness * weariness + f.sig_crisis * crisis)
+    mean = 0.0
+    for c in range(n_f):
+        mean += signal[c] / n_f
+    top = -np.inf
+    for c in range(n_f):
+        signal[c] = math.log(max(weights[r, k, c], 1e-9)) + q.faction_learning_rate * (signal[c] - mean)
+        top = max(top, signal[c])
+    total = 0.0
+    for c in range(n_f):
+        signal[c] = math.exp(signal[c] - top)
+        total += signal[c]
+    for c in range(n_f):
+        weights[r, k, c] = signal[c] / total
+
+
+@kernel
+def decide(obs: Observation, policy: Any, faction: Any, n_factions: Any, stage: Any, weights: Any,
+           seen: Any, shares_out: Any, targets_out: Any, strike_out: Any) -> None:
+    """Allocations of every sitting exporter whose slot runs a doctrine written as data.
+
+    Parameters
+    ----------
+    obs : Observation over R replicates and K slots
+    policy, faction, n_factions : the slots' :class:`~revexport.doctrines.spec.DoctrineTables`
+    stage, weights : (R, K, 4) each faction's stage and influence (doctrine memory, updated)
+    seen : (R, K) successes already credited to the factions (doctrine memory, updated)
+    shares_out, targets_out, strike_out : (R, K, 6), (R, K, S), (R, K, S) written for the
+        sitting exporters of those slots, left alone elsewhere
+    """
+    n_r, n_k, n_s = obs.proximity.shape
+    sh = np.zeros((4, 2, N_MEANS))
+    tg = np.zeros((4, 2, n_s))
+    strike = np.full(4, -1)
+    signal = np.zeros(4)
+    (par, active, at_war_all, sanctions, valid, affinity, grievance, legit, movement, proximity,
+     regime, alignment, protected, power, target_power) = (
+        obs.params, obs.active, obs.at_war, obs.sanctions, obs.valid_target, obs.affinity,
+        obs.grievance, obs.target_legitimacy, obs.movement, obs.proximity, obs.regime,
+        obs.alignment, obs.protected, obs.power, obs.target_power)
+    own_legit, own_economy, cohesion = obs.legitimacy, obs.economy, obs.cohesion
+    attacked, successes, threat_felt, weariness = (obs.attacked, obs.successes, obs.threat_felt,
+                                                   obs.weariness)
+    for r in range(n_r):
+        q = par[r]
+        for k in range(n_k):
+            n_f = n_factions[k]
+            if n_f == 0 or not active[r, k]:
+                continue
+            if n_f > 1:
+                _shift_weights(q, faction, n_f, attacked[r, k], successes[r, k], threat_felt[r, k],
+                               weariness[r, k], own_economy[r, k], weights, seen, r, k, signal)
+            at_war = False
+            for s in range(n_s):
+                at_war = at_war or at_war_all[r, k, s]
+            for c in range(n_f):
+                f = faction[k, c]
+                strike[c] = policy_allocation(
+                    policy[k, c, 0], q, r, k, at_war_all, sanctions, valid, affinity, grievance,
+                    legit, movement, proximity, regime, alignment, protected, power, target_power,
+                    sh[c, 0], tg[c, 0])
+                if f.staged == 0.0:
+                    continue
+                # Gradualism: the stage rises while home is stable, falls when it is not.
+                stable = (own_legit[r, k] >= f.stable_legitimacy
+                          and own_economy[r, k] >= f.stable_economy
+                          and cohesion[r, k] >= f.stable_cohesion and not at_war)
+                st = stage[r, k, c] + (f.ramp if stable else -0.5 * f.ramp)
+                st = min(max(st, 0.0), 1.0)
+                stage[r, k, c] = st
+                bold = policy_allocation(
+                    policy[k, c, 1], q, r, k, at_war_all, sanctions, valid, affinity, grievance,
+                    legit, movement, proximity, regime, alignment, protected, power, target_power,
+                    sh[c, 1], tg[c, 1])
+                for m in range(N_MEANS):
+                    sh[c, 0, m] = (1.0 - st) * sh[c, 0, m] + st * sh[c, 1, m]
+                for s in range(n_s):
+                    tg[c, 0, s] = (1.0 - st) * tg[c, 0, s] + st * tg[c, 1, s]
+                strike[c] = bold if st > f.strike_stage else -1
+            for s in range(n_s):
+                strike_out[r, k, s] = False
+            if n_f == 1:
+                shares_out[r, k, :] = sh[0, 0]
+                targets_out[r, k, :] = tg[0, 0]
+                if strike[0] >= 0:
+                    strike_out[r, k, strike[0]] = True
+                continue
+            # Factions: weight-average shares; targets mixed by what each spends on export;
+            # war as the most influential faction would wage it.
+            dominant = 0
+            for c in range(n_f):
+                if weights[r, k, c] > weights[r, k, dominant]:
+                    dominant = c
+            for m in range(N_MEANS):
+                total = 0.0
+                for c in range(n_f):
+                    total += weights[r, k, c] * sh[c, 0, m]
+                shares_out[r, k, m] = total
+            mass = 0.0
+            for s in range(n_s):
+                mix = 0.0
+                for c in range(n_f):
+                    export = 1.0 - sh[c, 0, DOMESTIC] - sh[c, 0, DIPLOMACY]
+                    mix += weights[r, k, c] * export * tg[c, 0, s]
+                targets_out[r, k, s] = mix
+                mass += mix
+            for s in range(n_s):
+                targets_out[r, k, s] = targets_out[r, k, s] / mass if mass > 0 else 0.0
+            if strike[dominant] >= 0:
+                strike_out[r, k, strike[dominant]] = True

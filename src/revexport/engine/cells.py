@@ -1,0 +1,84 @@
+"""Small quantities several phases compute, each defined once (compiled, inlined).
+
+They take the arrays they read, never the world's whole record: a call that carries dozens of
+arrays costs far more than the formula. ``q`` is one replicate's record of the parameter
+table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from revexport.codes import ALIGNED, MONARCHY
+from revexport.compiled import cell
+
+A = Any  # an array argument
+
+
+@cell
+def power(capability: A, cohesion: A, aid: A, r: int, s: int) -> float:
+    """Effective military capability of state ``s``: capability x cohesion + superpower aid."""
+    return capability[r, s] * cohesion[r, s] + aid[r, s]
+
+
+@cell
+def mark_exporters(slot_state: A, r: int, exporter: A) -> None:
+    """Set ``exporter[s]`` (S,) to whether state ``s`` holds a sitting exporter in replicate ``r``."""
+    exporter[:] = False
+    for e in range(slot_state.shape[1]):
+        if slot_state[r, e] >= 0:
+            exporter[slot_state[r, e]] = True
+
+
+@cell
+def mark_eligible(slot_state: A, superpower: A, regime: A, r: int, exporter: A, ok: A) -> None:
+    """Set ``exporter`` and ``ok`` (S,): the states movements, coalitions and strikes concern
+    are not exporters, not superpowers and not aligned regimes."""
+    mark_exporters(slot_state, r, exporter)
+    for s in range(ok.shape[0]):
+        ok[s] = not exporter[s] and superpower[s] < 0 and regime[r, s] != ALIGNED
+
+
+@cell
+def vulnerability(q: Any, regime: int, movement: float, affinity: float, grievance: float) -> float:
+    """Ideological vulnerability of a state to the exporters' message, in [0, 1].
+
+    ``vulnerability_base + affinity x (grievance + vulnerability_movement_weight x movement)``,
+    plus ``threat_regime_delegitimised`` for a monarchy (the regime type the message condemns
+    by name), capped at 1.
+    """
+    condemned = q.threat_regime_delegitimised * (regime == MONARCHY)
+    return min(1.0, q.vulnerability_base + condemned + affinity * (
+        grievance + q.vulnerability_movement_weight * movement))
+
+
+@cell
+def threat(q: Any, intent: float, proximity: float, exporter_power: float, state_power: float,
+           vuln: float) -> float:
+    """Threat a state feels from an exporter (Walt's balance of threat).
+
+    ``intent x (w x vulnerability + (1 - w) x proximity x power share)``, ``w`` =
+    ``threat_ideological_weight``, power share = exporter power / (exporter + state power).
+    """
+    share = exporter_power / max(exporter_power + state_power, 1e-12)
+    wt = q.threat_ideological_weight
+    return intent * (wt * vuln + (1.0 - wt) * proximity * share)
+
+
+@cell
+def presence_support(q: Any, presence: A, alignment: A, capability: A, superpower_rows: A,
+                     r: int, s: int) -> float:
+    """Capability a deployed superpower adds to the defence of its client ``s``:
+    ``presence_strength`` x the superpower's capability; 0 for other states."""
+    out = 0.0
+    for bloc in range(2):
+        row = superpower_rows[bloc]
+        if row >= 0 and presence[r, bloc] and alignment[r, s] == bloc:
+            out += q.presence_strength * capability[r, row]
+    return out
+
+
+@cell
+def monthly_budget(q: Any, gdp0: float, economy: float) -> float:
+    """Monthly external budget of an exporter with GDP ``gdp0 x economy``, US$ bn."""
+    return q.budget_fraction * gdp0 * economy / 12.0
