@@ -6,6 +6,7 @@ no traceback.
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -41,8 +42,12 @@ def guarded(fn: Callable[..., R]) -> Callable[..., R]:
         except RevexportError as exc:
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
-        except KeyboardInterrupt:
-            err_console.print("interrupted: finished blocks are kept on disk", highlight=False)
+        except KeyboardInterrupt as exc:
+            # Exiting now: a further Ctrl-C must not cut the exit short (or kill it by signal).
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            # A run says what it kept and how to resume; other commands have nothing to keep.
+            err_console.print(f"interrupted: {exc or 'finished blocks are kept on disk'}",
+                              highlight=False, soft_wrap=True)
             raise typer.Exit(130) from None
 
     return wrapper
@@ -341,15 +346,30 @@ def runs(
                    ] = Path("runs"),
     doctrine: Annotated[str | None, typer.Option("--doctrine", "-d")] = None,
     scenario: Annotated[str | None, typer.Option("--scenario")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="complete or incomplete")] = None,
+    status: Annotated[str | None, typer.Option(
+        "--status", help="running, complete, incomplete or failed")] = None,
     rebuild: Annotated[bool, typer.Option(help="re-index every run directory first")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
 ) -> None:
     """List (and filter) the runs in the catalog."""
+    import json
+
     from revexport.storage import catalog
 
     if rebuild:
         catalog.rebuild(out)
+        for problem in catalog.scan(out).skipped:
+            err_console.print(f"skipped: {problem}", highlight=False, soft_wrap=True)
     df = catalog.list_runs(out, doctrine=doctrine, scenario=scenario, status=status)
+    if as_json:
+        for r in df.to_dict(orient="records"):
+            print(json.dumps({"id": r["run_id"], "status": r["status"], "scenario": r["scenario"],
+                              "doctrine": r["doctrine"], "replicates": r["replicates"],
+                              "replicates_done": r["replicates_done"], "seed": r["seed"],
+                              "created": r["created"]}, default=int))
+        return
+    df["replicates"] = [str(n) if n == d else f"{d} of {n}"
+                        for n, d in zip(df["replicates"], df["replicates_done"], strict=True)]
     t = Table(title=f"{len(df)} runs in {out / catalog.CATALOG}", title_justify="left")
     for c in ("run_id", "created", "scenario", "doctrine", "seed", "replicates", "status", "wall s"):
         t.add_column(c, no_wrap=c == "run_id")
@@ -359,6 +379,36 @@ def runs(
                                          "replicates", "status")),
                   f"{wall:.2f}" if isinstance(wall, float) and wall == wall else "")
     console.print(t)
+
+
+@app.command()
+@guarded
+def resume(
+    run_id: Annotated[str, typer.Argument(help="id (or unique prefix) of the run to finish")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="directory the run was written to")
+                   ] = Path("runs"),
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", help="worker processes (default: the run's)")] = None,
+    doctrine_file: Annotated[Path | None, typer.Option(
+        help="TOML file with [doctrines.NAME] tables the run used")] = None,
+) -> None:
+    """Finish an interrupted, killed or failed run: compute only its missing blocks."""
+    from revexport.doctrines.parametric import load_doctrine_file
+    from revexport.experiments.ensemble import resume_run
+    from revexport.storage import catalog
+    from revexport.storage.manifest import read_manifest
+
+    if doctrine_file is not None:
+        load_doctrine_file(str(doctrine_file))
+    root = catalog.run_path(out, run_id)
+    m = read_manifest(root)
+    progress, advance = replicates_progress(int(m["replicates"]), "replicates")
+    with progress:
+        result = resume_run(root, workers=workers, progress=advance)
+    m = result.manifest
+    print_summary(result.summary(), f"{m['scenario']} | doctrine {m['doctrine']} | "
+                  f"{m['replicates']} replicates | seed {m['seed']} | {m['wall_time_s']:.2f} s")
+    console.print(f"complete: {result.root}", highlight=False)
 
 
 @app.command()
@@ -374,15 +424,18 @@ def report(
     ] = False,
     map_dates: Annotated[str, typer.Option(help="comma-separated months YYYY-MM for the maps")
                          ] = "1980-09,1984-12,1990-12",
+    allow_incomplete: Annotated[bool, typer.Option(
+        "--allow-incomplete", help="report the stored blocks of an unfinished run")] = False,
 ) -> None:
     """Rebuild a report from stored runs, without re-running anything."""
     from revexport.experiments.compare import comparison_of
     from revexport.experiments.ensemble import Run
     from revexport.experiments.hindcast import hindcast_of
-    from revexport.report import build_report
+    from revexport.report import build_report, check_complete
     from revexport.storage import catalog
 
     stored = [Run.open(catalog.run_path(out, rid)) for rid in run_ids]
+    check_complete(stored, out, allow_incomplete=allow_incomplete)
     by_doctrine: dict[str, Run] = {}
     for run in stored:
         name = str(run.manifest["doctrine"])

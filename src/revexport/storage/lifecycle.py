@@ -125,6 +125,10 @@ class RunLifecycle:
             manifest.setdefault("attempts", []).append({"started": _now()})
             manifest.pop("error", None)
             life._write()
+        except OSError as exc:
+            life._release()
+            raise RevexportError(f"{root}: cannot write the run's manifest ({exc.strerror or exc})"
+                                 ) from None
         except BaseException:
             life._release()
             raise
