@@ -30,7 +30,7 @@ import pandas as pd
 from revexport import __version__
 from revexport.doctrines.base import Doctrine
 from revexport.doctrines.registry import get_doctrine
-from revexport.engine import kernels
+from revexport.compiled import engine_name
 from revexport.engine.rng import block_sizes, default_block_size
 from revexport.engine.run import simulate_block
 from revexport.engine.state import Static
@@ -42,7 +42,8 @@ from revexport.outcomes.summary import (
     replicate_summary,
     steps_frame,
 )
-from revexport.params import Parameters
+from revexport.experiments.design import design_parameters
+from revexport.params import Parameters, parameter_table
 from revexport.scenario.load import load_scenario
 from revexport.scenario.schema import Scenario
 from revexport.storage import catalog
@@ -53,12 +54,19 @@ from revexport.storage.manifest import read_manifest, read_scenario, scenario_ha
 MAX_REPLICATES = 10_000_000
 
 
+def default_workers() -> int:
+    """Worker processes by default: one per core this process may use."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else
+               (os.cpu_count() or 1))
+
+
 @dataclass(frozen=True)
 class _Job:
     """Everything a worker needs to run blocks (picklable)."""
 
     scenario: Scenario
-    params: Parameters
+    design: tuple[Parameters, ...]
+    per_row: int
     doctrine: str | None
     doctrines: dict[str, Doctrine]
     article154: bool | None
@@ -66,33 +74,35 @@ class _Job:
     root: Path
     record_movement: bool
     movement_stride: int
-    backend: str
     staging: Path | None = None
 
 
 def _run_block(job: _Job, block: int, n: int, offset: int) -> pd.DataFrame:
-    with kernels.use_backend(job.backend):  # the same backend in every worker process
-        return _run_block_here(job, block, n, offset)
-
-
-def _run_block_here(job: _Job, block: int, n: int, offset: int) -> pd.DataFrame:
-    static = Static.from_scenario(job.scenario, job.params, doctrine=job.doctrine,
+    """Simulate one block, write its tables; return its replicate summaries."""
+    n_new = max(int(p.new_exporter_slots) for p in job.design)
+    static = Static.from_scenario(job.scenario, n_new, doctrine=job.doctrine,
                                   article154=job.article154)
+    rows = (offset + np.arange(n)) // job.per_row  # the design row of each replicate
+    par = parameter_table(job.design, rows)
     files = RunFiles(job.root, job.staging)
     stream = None
     if job.record_movement:
         stream = MovementStream(files.write_path("movement", block), static.codes, offset,
                                 job.movement_stride)
-    recorder = BlockRecorder(n, static.n_steps, movement_writer=stream)
-    simulate_block(static, job.params, job.doctrines, n, job.seed, block, sink=recorder)
-    recorder.flush()
+    recorder = BlockRecorder(n, static.n_steps, static.n_states, movement_writer=stream)
+    world = simulate_block(static, par, job.doctrines, job.seed, block, recorder=recorder)
     if stream is not None:
         stream.close()
-    events = events_frame(recorder.events.arrays(), static, offset)
-    assert recorder.final_costs is not None
-    reps = replicate_summary(recorder.metrics, events, recorder.final_costs, static, offset)
+    events = events_frame(recorder.events(), static, offset)
+    costs = np.stack([world.export_spend.sum(axis=1), world.war_cost.sum(axis=1),
+                      world.sanction_loss.sum(axis=1)], axis=1)
+    reps = replicate_summary(recorder.metrics, events, costs, static, offset)
     months = [job.scenario.month_of_step(t) for t in range(static.n_steps)]
-    files.write_frame("steps", block, steps_frame(recorder.metrics, offset, months))
+    steps = steps_frame(recorder.metrics, offset, months)
+    reps.insert(1, "design_row", rows.astype(np.int32))
+    steps.insert(1, "design_row", np.repeat(rows.astype(np.int32), static.n_steps))
+    events.insert(1, "design_row", (events["replicate"].to_numpy() // job.per_row).astype(np.int32))
+    files.write_frame("steps", block, steps)
     files.write_frame("events", block, events)
     files.write_frame("replicates", block, reps)
     return reps
@@ -147,9 +157,10 @@ def run_ensemble(
     out_dir: Path | str = "runs",
     *,
     parameters: Mapping[str, float] | None = None,
+    design: pd.DataFrame | None = None,
     article154: bool | None = None,
     block_size: int | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     record_movement: bool = True,
     movement_stride: int = 1,
     run_id: str | None = None,
@@ -164,20 +175,25 @@ def run_ensemble(
     doctrine : str or Doctrine, optional
         Doctrine of the initial exporters; the scenario's by default.
     replicates : int
-        Number of stochastic replicates (1 to 10,000,000).
+        Number of stochastic replicates (1 to 10,000,000); with a ``design``, per design row.
     seed : int
         Seed of the run, in [0, 2**63 - 1]; with ``block_size`` it fixes every random draw.
     out_dir : path
         Parent directory; the run is stored in ``out_dir/<run_id>``.
     parameters : mapping, optional
         Parameter overrides (on top of the scenario's), checked against their ranges.
+    design : DataFrame, optional
+        Parameter sets to run side by side: one row per set, one column per parameter
+        (on top of ``parameters``; an empty cell keeps that value). Each row runs
+        ``replicates`` replicates, all rows in the same batched blocks; the tables carry the
+        ``design_row`` of every replicate (:mod:`revexport.experiments.design`).
     article154 : bool, optional
         Run under the Article 154 switch; the scenario's setting by default.
     block_size : int, optional
         Replicates per block (and per random generator); by default
         :func:`revexport.engine.rng.default_block_size` of the scenario's size.
-    workers : int
-        Worker processes (1 = run in this process).
+    workers : int, optional
+        Worker processes (1 = run in this process); the number of cores by default.
     record_movement : bool
         Store movement strength by state (every ``movement_stride`` steps).
     run_id : str, optional
@@ -192,6 +208,7 @@ def run_ensemble(
     sc = load_scenario(scenario) if isinstance(scenario, str) else scenario
     if not 1 <= replicates <= MAX_REPLICATES:
         raise RevexportError(f"replicates must be in [1, {MAX_REPLICATES}], got {replicates}")
+    workers = default_workers() if workers is None else workers
     if not 0 <= seed < 2**63:
         raise RevexportError(f"seed must be in [0, 2**63 - 1], got {seed}")
     if block_size is None:
@@ -202,9 +219,14 @@ def run_ensemble(
         raise RevexportError(f"workers must be at least 1, got {workers}")
     if movement_stride < 1:
         raise RevexportError(f"movement_stride must be at least 1, got {movement_stride}")
-    backend = kernels.backend()
     params = Parameters().with_overrides(sc.parameters, origin=f"{sc.name}: parameters")
     params = params.with_overrides(parameters or {}, origin="parameters")
+    rows, design_records = design_parameters(params, design)
+    per_row = replicates
+    replicates = per_row * len(rows)
+    if replicates > MAX_REPLICATES:
+        raise RevexportError(f"design rows x replicates must be at most {MAX_REPLICATES}, got "
+                             f"{len(rows)} x {per_row}")
 
     if isinstance(doctrine, Doctrine):
         doctrine_name: str | None = doctrine.name
@@ -212,7 +234,8 @@ def run_ensemble(
     else:
         doctrine_name = doctrine
         instances = {}
-    static = Static.from_scenario(sc, params, doctrine=doctrine_name, article154=article154)
+    static = Static.from_scenario(sc, max(int(p.new_exporter_slots) for p in rows),
+                                  doctrine=doctrine_name, article154=article154)
     for name in set(static.slot_doctrine):
         if name not in instances:
             instances[name] = get_doctrine(name)
@@ -242,6 +265,8 @@ def run_ensemble(
         "slot_doctrines": list(static.slot_doctrine),
         "article154": static.article154,
         "parameters": params.to_dict(),
+        "design": design_records,
+        "replicates_per_row": per_row,
         "seed": seed,
         "replicates": replicates,
         "block_size": block_size,
@@ -253,16 +278,17 @@ def run_ensemble(
         "package_version": __version__,
         "python": platform.python_version(),
         "numpy": np.__version__,
-        "engine": backend,
+        "engine": engine_name(),
     }
     try:
         write_scenario(root, sc)
     except OSError as exc:
         raise RevexportError(f"{root}: cannot write the run's scenario ({exc.strerror})") from None
     life = RunLifecycle.begin(root, manifest)
-    job = _Job(scenario=sc, params=params, doctrine=doctrine_name, doctrines=instances,
+    job = _Job(scenario=sc, design=tuple(rows), per_row=per_row, doctrine=doctrine_name,
+               doctrines=instances,
                article154=article154, seed=seed, root=root, record_movement=record_movement,
-               movement_stride=movement_stride, backend=backend, staging=life.staging)
+               movement_stride=movement_stride, staging=life.staging)
     parts = _run_blocks(job, life, sizes, workers, progress)
     reps = pd.concat([parts[b] for b in sorted(parts)], ignore_index=True)
     return Run(root=root, manifest=manifest, replicates=reps)
@@ -307,6 +333,8 @@ def resume_run(
                              f"{owner.get('host')}); stop it before resuming")
     sc = read_scenario(root, m)
     params = Parameters().with_overrides(m["parameters"], origin=f"{root / 'manifest.json'}")
+    design = pd.DataFrame(m["design"]) if m.get("design") else None
+    rows, _ = design_parameters(params, design)
     instances: dict[str, Doctrine] = {}
     for name in set(m["slot_doctrines"]):
         try:
@@ -318,10 +346,12 @@ def resume_run(
     if workers < 1:
         raise RevexportError(f"workers must be at least 1, got {workers}")
     life = RunLifecycle.begin(root, m)
-    job = _Job(scenario=sc, params=params, doctrine=m.get("doctrine_arg", m["doctrine"]),
+    job = _Job(scenario=sc, design=tuple(rows), per_row=int(m.get("replicates_per_row",
+                                                                 m["replicates"])),
+               doctrine=m.get("doctrine_arg", m["doctrine"]),
                doctrines=instances, article154=bool(m["article154"]), seed=int(m["seed"]),
                root=root, record_movement=bool(m["record_movement"]),
-               movement_stride=int(m["movement_stride"]), backend=str(m["engine"]),
+               movement_stride=int(m["movement_stride"]),
                staging=life.staging)
     sizes = block_sizes(int(m["replicates"]), int(m["block_size"]))
     _run_blocks(job, life, sizes, workers, progress)
