@@ -75,18 +75,50 @@ def test_the_check_catches_a_rule_that_names_a_country_or_a_year() -> None:
 
 def test_an_empty_slot_keeps_its_doctrine_memory(make_world) -> None:
     """Memory of a slot with no sitting exporter does not drift (replicates stay independent)."""
-    from revexport.engine.phases.decision import observe
-
     for name in ("factional", "gradualist"):
-        _static, world, ctx = make_world(n=50, doctrine=name)
-        group = ctx.groups[0]
+        _static, world, block = make_world(n=50, doctrine=name)
         world.slot_state[:25, 0] = -1  # half the replicates: the exporter has fallen
-        memory = world.doctrine_memory[group.key]
-        before = {k: v.copy() for k, v in memory.items()}
-        for _ in range(5):
+        world.legitimacy[:] = 0.9  # home stable: a gradualist's stage would rise
+        world.cohesion[:] = 1.0
+        before = {"weights": world.faction_weight.copy(), "stage": world.stage.copy()}
+        for t in range(5):
             world.attacked[:, 0] = True
-            get_doctrine(name).decide(observe(world, ctx, group), memory, ctx.rng)
-        key = "weights" if name == "factional" else "stage"
-        assert np.array_equal(memory[key][:25], before[key][:25])
-        if name == "factional":
-            assert not np.array_equal(memory[key][25:], before[key][25:])
+            block.phase("decision", t)
+        key, memory = ("weights", world.faction_weight) if name == "factional" else ("stage", world.stage)
+        assert np.array_equal(memory[:25, 0], before[key][:25, 0])
+        # The sitting exporters' memory moved: the check above could have failed.
+        assert not np.array_equal(memory[25:, 0], before[key][25:, 0])
+
+
+class Counter(Doctrine):
+    """A Python doctrine that counts the months it decided, per replicate and slot."""
+
+    name = "counter-test"
+
+    def init_memory(self, n_replicates, n_slots):
+        return {"months": np.zeros((n_replicates, n_slots))}
+
+    def decide(self, obs, memory, rng):
+        memory["months"] += obs.active
+        return Quietist.decide(self, obs, memory, rng)
+
+
+def test_an_empty_slot_keeps_a_python_doctrines_memory() -> None:
+    from revexport.engine.run import Block
+    from revexport.engine.state import Static
+    from revexport.params import Parameters
+    from revexport.scenario import load_scenario
+
+    sc = load_scenario("middle-east-1979")
+    static = Static.from_scenario(sc, 0, doctrine=Counter.name)
+    block = Block.of(static, Parameters().table(10), {Counter.name: Counter()},
+                     np.random.default_rng(0))
+    block.world.slot_state[:4, 0] = -1
+    for t in range(3):
+        block.phase("decision", t)
+    (_, _, memory), = [g for g in block.python_groups]
+    assert np.array_equal(memory["months"][:4, 0], np.zeros(4))
+    assert np.array_equal(memory["months"][4:, 0], np.full(6, 3.0))
+    # The Python doctrine's answer reached the world (normalised shares, valid targets).
+    assert np.allclose(block.world.shares[4:, 0].sum(axis=-1), 1.0)
+    assert np.all(block.world.shares[:4, 0] == 0)
