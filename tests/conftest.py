@@ -1,36 +1,63 @@
-"""Shared fixtures: small worlds and a context for calling one phase at a time."""
+"""Shared fixtures: a block of replicates for calling one phase at a time, and the command line
+run in-process with the check of its one-line errors."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, Protocol
 
-import numpy as np
 import pytest
 
-from revexport.doctrines.registry import get_doctrine
-from revexport.engine.context import StepContext
-from revexport.engine.run import doctrine_groups
-from revexport.engine.state import Static, World, initial_world
-from revexport.params import Parameters
-from revexport.scenario import load_scenario
+from revexport.engine.run import Block
+from revexport.engine.state import Static, World
 
-WorldFactory = Callable[..., tuple[Static, World, StepContext]]
+WorldFactory = Callable[..., tuple[Static, World, Block]]
 
 
 @pytest.fixture
 def make_world() -> WorldFactory:
-    """Build (static, world, ctx) for a scenario, doctrine and parameter overrides."""
+    """Build (static, world, block) for a scenario, doctrine and parameter overrides; run one
+    phase on it with ``block.phase("movements")``."""
 
     def build(scenario: str = "middle-east-1979", n: int = 2000, seed: int = 0,
-              doctrine: str | None = None, **overrides: float) -> tuple[Static, World, StepContext]:
-        params = Parameters().with_overrides(overrides)
-        static = Static.from_scenario(load_scenario(scenario), params, doctrine=doctrine)
-        world = initial_world(static, params, n)
-        groups = doctrine_groups(static, {d: get_doctrine(d) for d in set(static.slot_doctrine)})
-        for g in groups:
-            world.doctrine_memory[g.key] = g.doctrine.init_memory(n, len(g.slots))
-        ctx = StepContext(static=static, params=params, groups=groups,
-                          rng=np.random.default_rng(seed))
-        return static, world, ctx
+              doctrine: str | None = None, **overrides: float) -> tuple[Static, World, Block]:
+        block = Block.build(scenario, n=n, seed=seed, doctrine=doctrine, **overrides)
+        return block.static, block.world, block
 
     return build
+
+
+class _Outcome(Protocol):
+    stdout: str
+    stderr: str
+
+
+def assert_one_line_error(result: _Outcome, *expected: str) -> str:
+    """Check the project's rule for bad input and return the error line.
+
+    ``result`` is a :class:`typer.testing.Result` (in-process) or a
+    :class:`subprocess.CompletedProcess`. It must have exit status 2, no traceback
+    and no unexpected exception, and exactly one line on stderr, ``error: ...``,
+    containing every string in ``expected`` (the file, field, allowed values...).
+    """
+    code = getattr(result, "exit_code", getattr(result, "returncode", None))
+    exc = getattr(result, "exception", None)
+    assert exc is None or isinstance(exc, SystemExit), f"unexpected exception {exc!r}"
+    assert code == 2, f"exit status {code}\nstdout: {result.stdout}\nstderr: {result.stderr}"
+    assert "Traceback" not in result.stderr + result.stdout, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, f"not one line: {result.stderr!r}"
+    assert lines[0].startswith("error: "), lines[0]
+    for text in expected:
+        assert text in lines[0], f"{text!r} not in {lines[0]!r}"
+    return lines[0]
+
+
+def invoke(*args: str, **kwargs: Any) -> Any:
+    """Run ``revexport ARGS`` in this process (Typer's ``CliRunner``); returns its Result."""
+    from typer.testing import CliRunner
+
+    from revexport.cli import app
+
+    return CliRunner().invoke(app, list(args), **kwargs)
+

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from revexport.errors import RevexportError
 
@@ -25,9 +26,11 @@ app = typer.Typer(
     help="Agent-based model of the policy of exporting the Islamic Revolution of 1979.",
     pretty_exceptions_enable=False,
 )
-# Outside a terminal (pipes, logs, CI) keep tables on one line per row.
-console = Console(width=None if sys.stdout.isatty() else 120)
-err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
+# Outside a terminal (pipes, logs, CI) keep tables on one line per row. Markup and emoji codes
+# are off: names, paths and messages come from the user and are printed as they are.
+console = Console(width=None if sys.stdout.isatty() else 120, markup=False, emoji=False)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 200, markup=False,
+                      emoji=False)
 R = TypeVar("R")
 
 
@@ -40,7 +43,10 @@ def guarded(fn: Callable[..., R]) -> Callable[..., R]:
         try:
             return fn(*args, **kwargs)
         except RevexportError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            # Control characters from user input are shown escaped, never sent to the terminal.
+            text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(exc))
+            err_console.print(Text.assemble(("error:", "bold red"), f" {text}"), highlight=False,
+                              soft_wrap=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt as exc:
             # Exiting now: a further Ctrl-C must not cut the exit short (or kill it by signal).
@@ -67,6 +73,16 @@ def print_summary(table_df: Any, title: str) -> None:
     console.print(t)
 
 
+def say_if_compiling() -> None:
+    """Say once, on the terminal, that the first run compiles the engine (then cached on disk)."""
+    from revexport.compiled import is_cached
+    from revexport.engine.step import run_steps
+
+    if not is_cached(run_steps):
+        err_console.print("compiling the engine for this machine (once; cached on disk) ...",
+                          highlight=False, markup=False)
+
+
 def replicates_progress(total: int, label: str) -> tuple[Progress, Callable[[int], None]]:
     """A Rich progress bar over replicates, and the callback that advances it."""
     progress = Progress(
@@ -75,6 +91,12 @@ def replicates_progress(total: int, label: str) -> tuple[Progress, Callable[[int
     )
     task = progress.add_task(label, total=total)
     return progress, lambda done: progress.update(task, completed=done)
+
+
+def check_seed(seed: int) -> None:
+    """Refuse a seed outside [0, 2**63 - 1] before anything is run or written."""
+    if not 0 <= seed < 2**63:
+        raise RevexportError(f"--seed: must be in [0, 2**63 - 1], got {seed}")
 
 
 def parse_set(values: list[str] | None) -> dict[str, float]:
@@ -103,7 +125,8 @@ def run(
     seed: Annotated[int, typer.Option("--seed", "-s", help="random seed")] = 0,
     out: Annotated[Path, typer.Option("--out", "-o", help="directory for run outputs")
                    ] = Path("runs"),
-    workers: Annotated[int, typer.Option("--workers", "-w", help="worker processes")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", help="worker processes (default: one per core)")] = None,
     block_size: Annotated[int | None, typer.Option(
         help="replicates per block (fixes the random streams); default from the world's size")
     ] = None,
@@ -111,6 +134,9 @@ def run(
         "--article154/--no-article154", help="run under the Article 154 switch")] = None,
     set_: Annotated[list[str] | None, typer.Option(
         "--set", help="override a parameter, name=value (repeatable)")] = None,
+    design: Annotated[Path | None, typer.Option(
+        help="CSV of parameter sets (a header of parameter names, one set a row); each row "
+             "runs --replicates replicates")] = None,
     doctrine_file: Annotated[Path | None, typer.Option(
         help="TOML file with [doctrines.NAME] tables to register")] = None,
     movement: Annotated[bool, typer.Option(
@@ -118,9 +144,11 @@ def run(
 ) -> None:
     """Run an ensemble, print a summary table and write Parquet files and a manifest."""
     from revexport.doctrines.parametric import load_doctrine_file
+    from revexport.experiments.design import read_design
     from revexport.experiments.ensemble import run_ensemble
     from revexport.scenario.load import load_scenario
 
+    check_seed(seed)
     if doctrine_file is not None:
         load_doctrine_file(str(doctrine_file))
     sc = load_scenario(scenario)
@@ -128,15 +156,19 @@ def run(
         from revexport.doctrines.registry import get_doctrine
 
         get_doctrine(doctrine)
-    progress, advance = replicates_progress(replicates, "replicates")
+    table = read_design(design) if design is not None else None
+    total = replicates * (len(table) if table is not None else 1)
+    say_if_compiling()
+    progress, advance = replicates_progress(total, "replicates")
     with progress:
         result = run_ensemble(sc, doctrine=doctrine, replicates=replicates, seed=seed,
-                              out_dir=out, parameters=parse_set(set_), article154=article154,
-                              block_size=block_size, workers=workers,
+                              out_dir=out, parameters=parse_set(set_), design=table,
+                              article154=article154, block_size=block_size, workers=workers,
                               record_movement=movement, progress=advance)
     m = result.manifest
+    rows = f"{len(table)} parameter sets x " if table is not None else ""
     print_summary(result.summary(), f"{m['scenario']} | doctrine {m['doctrine']} | "
-                  f"{replicates} replicates | seed {seed} | {m['wall_time_s']:.2f} s")
+                  f"{rows}{replicates} replicates | seed {seed} | {m['wall_time_s']:.2f} s")
     console.print(f"wrote {result.root}", highlight=False)
 
 
@@ -205,9 +237,10 @@ def _doctrine_list(text: str | None) -> list[str]:
 
     if not text:
         return [n for n in doctrine_names() if n != "factional"] + ["factional"]
-    names = [n.strip() for n in text.split(",") if n.strip()]
-    if not names:
-        raise RevexportError("--doctrines: give names separated by commas, e.g. nationalist,militant")
+    names = list(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+    if len(names) < 2:
+        raise RevexportError("--doctrines: give at least two distinct doctrines separated by commas, "
+                             f"e.g. nationalist,militant; got {text!r}")
     for n in names:
         get_doctrine(n)
     return names
@@ -259,19 +292,24 @@ def compare(
     seed: Annotated[int, typer.Option("--seed", "-s")] = 0,
     out: Annotated[Path, typer.Option("--out", "-o", help="directory for runs and reports")
                    ] = Path("runs"),
-    workers: Annotated[int, typer.Option("--workers", "-w")] = 1,
-    map_dates: Annotated[str, typer.Option(help="comma-separated months YYYY-MM for the maps")
-                         ] = "1980-09,1984-12,1990-12",
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", help="worker processes (default: one per core)")] = None,
+    map_dates: Annotated[str | None, typer.Option(
+        help="comma-separated months YYYY-MM for the maps, within the runs' span "
+             "(default: 1980-09,1984-12,1990-12, those within the span)")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="override a parameter, name=value")
                     ] = None,
 ) -> None:
     """Run every doctrine with common random numbers, print the comparison, write a report."""
     from revexport.experiments.compare import compare as run_compare
+    from revexport.experiments.compare import parse_map_dates
     from revexport.report import build_report
     from revexport.scenario.load import load_scenario
 
+    check_seed(seed)
     names = _doctrine_list(doctrines)
     sc = load_scenario(scenario)
+    dates = parse_map_dates(map_dates, sc.start, sc.end)
     progress, advance = replicates_progress(replicates * len(names), "replicates")
     done: dict[str, int] = {}
 
@@ -285,7 +323,7 @@ def compare(
     print_comparison(result.outcomes, result.differences, names[0])
     ids = [r.run_id for r in result.runs.values()]
     path = build_report(out / "reports" / _report_name(ids), result,
-                        title=f"{sc.name}: {', '.join(names)}", map_dates=map_dates.split(","))
+                        title=f"{sc.name}: {', '.join(names)}", map_dates=dates)
     console.print(f"report: {path}", highlight=False)
 
 
@@ -295,12 +333,14 @@ def hindcast(
     replicates: Annotated[int, typer.Option("--replicates", "-r")] = 1000,
     seed: Annotated[int, typer.Option("--seed", "-s")] = 0,
     out: Annotated[Path, typer.Option("--out", "-o")] = Path("runs"),
-    workers: Annotated[int, typer.Option("--workers", "-w")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", help="worker processes (default: one per core)")] = None,
 ) -> None:
     """Score the historical posture against 1979-1990 (MODEL.md section 6) and write a report."""
     from revexport.experiments.hindcast import run_hindcast
     from revexport.report import build_report
 
+    check_seed(seed)
     if replicates < 2:
         raise RevexportError(f"replicates must be at least 2 for a hindcast, got {replicates}")
     progress, advance = replicates_progress(3 * replicates, "replicates")
@@ -335,7 +375,7 @@ def print_hindcast(scores: Any) -> None:
         value = "< 1e-300" if row.value == 0 else f"{row.value:.3g}"
         t.add_row(row.check, value + ("" if is_p else " of replicates"),
                   f"{'<' if is_p else '>='} {row.threshold:g}",
-                  "[green]yes[/]" if row.passed else "[red]no[/]", row.detail)
+                  Text("yes", style="green") if row.passed else Text("no", style="red"), row.detail)
     console.print(t)
 
 
@@ -422,13 +462,14 @@ def report(
     with_hindcast: Annotated[bool, typer.Option(
         "--hindcast", help="score the hindcast (needs historical, militant, nationalist runs)")
     ] = False,
-    map_dates: Annotated[str, typer.Option(help="comma-separated months YYYY-MM for the maps")
-                         ] = "1980-09,1984-12,1990-12",
+    map_dates: Annotated[str | None, typer.Option(
+        help="comma-separated months YYYY-MM for the maps, within the runs' span "
+             "(default: 1980-09,1984-12,1990-12, those within the span)")] = None,
     allow_incomplete: Annotated[bool, typer.Option(
         "--allow-incomplete", help="report the stored blocks of an unfinished run")] = False,
 ) -> None:
     """Rebuild a report from stored runs, without re-running anything."""
-    from revexport.experiments.compare import comparison_of
+    from revexport.experiments.compare import comparison_of, parse_map_dates
     from revexport.experiments.ensemble import Run
     from revexport.experiments.hindcast import hindcast_of
     from revexport.report import build_report, check_complete
@@ -442,6 +483,8 @@ def report(
         key = name if name not in by_doctrine else f"{name}:{run.run_id}"
         by_doctrine[key] = run
     ids = [r.run_id for r in stored]
+    dates = parse_map_dates(map_dates, min(str(r.manifest["start"]) for r in stored),
+                            max(str(r.manifest["end"]) for r in stored))
     target = to or out / "reports" / _report_name(ids)
     if with_hindcast:
         missing = {"historical", "militant", "nationalist"} - set(by_doctrine)
@@ -454,7 +497,7 @@ def report(
         scenarios = {str(r.manifest["scenario"]) for r in stored}
         path = build_report(target, comparison_of(by_doctrine),
                             title=f"{', '.join(sorted(scenarios))}: {', '.join(by_doctrine)}",
-                            map_dates=map_dates.split(","))
+                            map_dates=dates)
     console.print(f"report: {path}", highlight=False)
 
 

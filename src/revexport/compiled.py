@@ -9,6 +9,7 @@ runs as ordinary Python: slow, but every line can be stepped through in a debugg
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import numba
@@ -28,6 +29,14 @@ def cell(fn: Fn) -> Fn:
     at every cell.
     """
     return cast(Fn, numba.njit(cache=True, nogil=True, inline="always")(fn))
+
+
+def is_cached(fn: Any) -> bool:
+    """Whether a compiled function has a cache on disk (False before the first run compiles)."""
+    try:
+        return Path(fn._cache._cache_file._index_path).exists()
+    except AttributeError:  # not compiled (NUMBA_DISABLE_JIT) or no cache
+        return True
 
 
 def engine_name() -> str:

@@ -169,22 +169,28 @@ def _shift_weights(q: Any, fac: Any, n_f: int, attacked: bool, successes: float,
 
 
 @kernel
-def decide(obs: Observation, policy: Any, faction: Any, n_factions: Any, stage: Any, weights: Any,
-           seen: Any, shares_out: Any, targets_out: Any, strike_out: Any) -> None:
+def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_factions: Any,
+           stage: Any, weights: Any, seen: Any, shares_out: Any, targets_out: Any,
+           strike_out: Any) -> None:
     """Allocations of every sitting exporter whose slot runs a doctrine written as data.
 
     Parameters
     ----------
     obs : Observation over R replicates and K slots
-    policy, faction, n_factions : the slots' :class:`~revexport.doctrines.spec.DoctrineTables`
+    policy, n_policies, faction, n_factions : the slots'
+        :class:`~revexport.doctrines.spec.DoctrineTables`
     stage, weights : (R, K, 4) each faction's stage and influence (doctrine memory, updated)
     seen : (R, K) successes already credited to the factions (doctrine memory, updated)
     shares_out, targets_out, strike_out : (R, K, 6), (R, K, S), (R, K, S) written for the
         sitting exporters of those slots, left alone elsewhere
     """
     n_r, n_k, n_s = obs.proximity.shape
-    sh = np.zeros((4, 2, N_MEANS))
-    tg = np.zeros((4, 2, n_s))
+    n_p = policy.shape[1]
+    psh = np.zeros((n_p, N_MEANS))  # each distinct policy's allocation, computed once
+    ptg = np.zeros((n_p, n_s))
+    pstrike = np.full(n_p, -1)
+    sh = np.zeros((4, N_MEANS))  # each faction's allocation
+    tg = np.zeros((4, n_s))
     strike = np.full(4, -1)
     signal = np.zeros(4)
     (par, active, at_war_all, sanctions, valid, affinity, grievance, legit, movement, proximity,
@@ -207,13 +213,18 @@ def decide(obs: Observation, policy: Any, faction: Any, n_factions: Any, stage: 
             at_war = False
             for s in range(n_s):
                 at_war = at_war or at_war_all[r, k, s]
+            for j in range(n_policies[k]):
+                pstrike[j] = policy_allocation(
+                    policy[k, j], q, r, k, at_war_all, sanctions, valid, affinity, grievance,
+                    legit, movement, proximity, regime, alignment, protected, power, target_power,
+                    psh[j], ptg[j])
             for c in range(n_f):
                 f = faction[k, c]
-                strike[c] = policy_allocation(
-                    policy[k, c, 0], q, r, k, at_war_all, sanctions, valid, affinity, grievance,
-                    legit, movement, proximity, regime, alignment, protected, power, target_power,
-                    sh[c, 0], tg[c, 0])
+                calm, bold = f.calm, f.bold
                 if f.staged == 0.0:
+                    sh[c] = psh[calm]
+                    tg[c] = ptg[calm]
+                    strike[c] = pstrike[calm]
                     continue
                 # Gradualism: the stage rises while home is stable, falls when it is not.
                 stable = (own_legit[r, k] >= f.stable_legitimacy
@@ -222,20 +233,16 @@ def decide(obs: Observation, policy: Any, faction: Any, n_factions: Any, stage: 
                 st = stage[r, k, c] + (f.ramp if stable else -0.5 * f.ramp)
                 st = min(max(st, 0.0), 1.0)
                 stage[r, k, c] = st
-                bold = policy_allocation(
-                    policy[k, c, 1], q, r, k, at_war_all, sanctions, valid, affinity, grievance,
-                    legit, movement, proximity, regime, alignment, protected, power, target_power,
-                    sh[c, 1], tg[c, 1])
                 for m in range(N_MEANS):
-                    sh[c, 0, m] = (1.0 - st) * sh[c, 0, m] + st * sh[c, 1, m]
+                    sh[c, m] = (1.0 - st) * psh[calm, m] + st * psh[bold, m]
                 for s in range(n_s):
-                    tg[c, 0, s] = (1.0 - st) * tg[c, 0, s] + st * tg[c, 1, s]
-                strike[c] = bold if st > f.strike_stage else -1
+                    tg[c, s] = (1.0 - st) * ptg[calm, s] + st * ptg[bold, s]
+                strike[c] = pstrike[bold] if st > f.strike_stage else -1
             for s in range(n_s):
                 strike_out[r, k, s] = False
             if n_f == 1:
-                shares_out[r, k, :] = sh[0, 0]
-                targets_out[r, k, :] = tg[0, 0]
+                shares_out[r, k, :] = sh[0]
+                targets_out[r, k, :] = tg[0]
                 if strike[0] >= 0:
                     strike_out[r, k, strike[0]] = True
                 continue
@@ -248,14 +255,14 @@ def decide(obs: Observation, policy: Any, faction: Any, n_factions: Any, stage: 
             for m in range(N_MEANS):
                 total = 0.0
                 for c in range(n_f):
-                    total += weights[r, k, c] * sh[c, 0, m]
+                    total += weights[r, k, c] * sh[c, m]
                 shares_out[r, k, m] = total
             mass = 0.0
             for s in range(n_s):
                 mix = 0.0
                 for c in range(n_f):
-                    export = 1.0 - sh[c, 0, DOMESTIC] - sh[c, 0, DIPLOMACY]
-                    mix += weights[r, k, c] * export * tg[c, 0, s]
+                    export = 1.0 - sh[c, DOMESTIC] - sh[c, DIPLOMACY]
+                    mix += weights[r, k, c] * export * tg[c, s]
                 targets_out[r, k, s] = mix
                 mass += mix
             for s in range(n_s):

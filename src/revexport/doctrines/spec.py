@@ -147,7 +147,8 @@ POLICY_DTYPE = np.dtype(
         "overstretch_sanctions", "overstretch_wars")]
 )
 FACTION_DTYPE = np.dtype(
-    [(name, np.float64) for name in (
+    [("calm", np.int64), ("bold", np.int64)]
+    + [(name, np.float64) for name in (
         "staged", "ramp", "stable_legitimacy", "stable_economy", "stable_cohesion",
         "strike_stage", "weight")]
     + [(f"sig_{s}", np.float64) for s in SIGNALS]
@@ -159,13 +160,17 @@ class DoctrineTables(NamedTuple):
 
     Attributes
     ----------
-    policy : recarray of shape (E, 4, 2)
-        Per slot and faction, the calm and the bold policy (the same for an unstaged faction).
+    policy : recarray of shape (E, 8)
+        Per slot, its doctrine's distinct policies (each decided once a month).
+    n_policies : (E,) int64
     faction : recarray of shape (E, 4)
+        Per slot and faction: the indices of its ``calm`` and ``bold`` policy (the same for an
+        unstaged faction), its stage rule, starting weight and signal weights.
     n_factions : (E,) int64, 0 for a slot run by a Python doctrine
     """
 
     policy: np.recarray
+    n_policies: NDArray[np.int64]
     faction: np.recarray
     n_factions: NDArray[np.int64]
 
@@ -184,7 +189,8 @@ def _policy_record(rec: np.record, p: Policy) -> None:
 def compile_slots(specs: Sequence[DoctrineSpec | None]) -> DoctrineTables:
     """The arrays of the doctrines of each exporter slot (``None``: a Python doctrine)."""
     n = len(specs)
-    policy = np.zeros((n, MAX_FACTIONS, 2), dtype=POLICY_DTYPE).view(np.recarray)
+    policy = np.zeros((n, 2 * MAX_FACTIONS), dtype=POLICY_DTYPE).view(np.recarray)
+    n_policies = np.zeros(n, dtype=np.int64)
     faction = np.zeros((n, MAX_FACTIONS), dtype=FACTION_DTYPE).view(np.recarray)
     n_factions = np.zeros(n, dtype=np.int64)
     for e, spec in enumerate(specs):
@@ -192,10 +198,18 @@ def compile_slots(specs: Sequence[DoctrineSpec | None]) -> DoctrineTables:
             continue
         n_factions[e] = len(spec.factions)
         total = sum(f.weight for f in spec.factions)
+        distinct: list[Policy] = []
+
+        def index(p: Policy, e: int = e, distinct: list[Policy] = distinct) -> int:
+            if p not in distinct:
+                _policy_record(policy[e, len(distinct)], p)
+                distinct.append(p)
+            return distinct.index(p)
+
         for c, f in enumerate(spec.factions):
-            _policy_record(policy[e, c, 0], f.policy)
-            _policy_record(policy[e, c, 1], f.bold or f.policy)
             rec = faction[e, c]
+            rec["calm"] = index(f.policy)
+            rec["bold"] = index(f.bold or f.policy)
             rec["staged"] = float(f.bold is not None)
             for name in ("ramp", "stable_legitimacy", "stable_economy", "stable_cohesion",
                          "strike_stage"):
@@ -203,7 +217,9 @@ def compile_slots(specs: Sequence[DoctrineSpec | None]) -> DoctrineTables:
             rec["weight"] = f.weight / total
             for s in SIGNALS:
                 rec[f"sig_{s}"] = f.signals.get(s, 0.0)  # type: ignore[call-overload]
-    return DoctrineTables(policy=policy, faction=faction, n_factions=n_factions)
+        n_policies[e] = len(distinct)
+    return DoctrineTables(policy=policy, n_policies=n_policies, faction=faction,
+                          n_factions=n_factions)
 
 
 class SpecDoctrine(Doctrine):
@@ -238,6 +254,6 @@ class SpecDoctrine(Doctrine):
         shares = np.zeros((r, k, N_MEANS))
         targets = np.zeros(obs.proximity.shape)
         strike = np.zeros(obs.proximity.shape, dtype=bool)
-        decide(obs, t.policy, t.faction, t.n_factions, memory["stage"], memory["weights"],
+        decide(obs, t.policy, t.n_policies, t.faction, t.n_factions, memory["stage"], memory["weights"],
                memory["successes_seen"], shares, targets, strike)
         return Allocation(shares=shares, targets=targets, strike=strike)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from revexport.doctrines.base import Doctrine
 from revexport.doctrines.spec import DoctrineSpec, SpecDoctrine, compile_slots
-from revexport.engine.phases.decision import decide_python, decisions
+from revexport.engine.phases.decision import Decisions, decide_python, decisions
 from revexport.engine.phases.record import STEP_METRICS, Records, events_per_step
 from revexport.engine.rng import block_generator
 from revexport.engine.state import Static, World, initial_world
@@ -76,6 +77,80 @@ def slot_doctrines(static: Static, doctrines: Mapping[str, Doctrine]
     return specs, groups
 
 
+@dataclass
+class Block:
+    """One block of replicates, ready to step: the world, its parameters, doctrines, randomness
+    and record buffers.
+
+    Build it with :meth:`build` (from a scenario) or :meth:`of` (from prepared parts); run a
+    single phase with :meth:`phase` (as the mechanism tests do) or whole steps with
+    :meth:`step`.
+    """
+
+    static: Static
+    par: Any
+    world: World
+    rng: np.random.Generator
+    decisions: Decisions
+    recorder: Recorder
+    python_groups: list[tuple[Doctrine, Any, dict[str, Any]]]
+
+    @classmethod
+    def of(cls, static: Static, par: Any, doctrines: Mapping[str, Doctrine],
+           rng: np.random.Generator, recorder: Recorder | None = None,
+           n_steps: int | None = None) -> Block:
+        """A block at step 0 of ``static`` for the replicates of the parameter table ``par``."""
+        n = len(par)
+        recorder = recorder or Recorder(n, static.n_steps if n_steps is None else n_steps,
+                                        static.n_states)
+        world = initial_world(static, par)
+        specs, python = slot_doctrines(static, doctrines)
+        tables = compile_slots(specs)
+        world.faction_weight[:] = np.asarray(tables.faction.weight)
+        recorder.records = recorder.records._replace(
+            faction_slot=0 if tables.n_factions[0] > 1 else -1)
+        groups = [(d, slots, d.init_memory(n, len(slots))) for d, slots in python]
+        return cls(static=static, par=par, world=world, rng=rng,
+                   decisions=decisions(world, static.arrays, par, tables), recorder=recorder,
+                   python_groups=groups)
+
+    @classmethod
+    def build(cls, scenario: str = "middle-east-1979", n: int = 1000, seed: int = 0,
+              doctrine: str | None = None, n_steps: int | None = None,
+              **overrides: float) -> Block:
+        """A block of ``n`` replicates of a built-in scenario (or TOML path) under ``doctrine``,
+        with parameter ``overrides`` and a generator seeded with ``seed``."""
+        from revexport.doctrines.registry import get_doctrine
+        from revexport.params import Parameters
+        from revexport.scenario.load import load_scenario
+
+        sc = load_scenario(scenario)
+        params = Parameters().with_overrides(sc.parameters).with_overrides(overrides)
+        static = Static.from_scenario(sc, int(params.new_exporter_slots), doctrine=doctrine)
+        doctrines = {name: get_doctrine(name) for name in set(static.slot_doctrine)}
+        return cls.of(static, params.table(n), doctrines, np.random.default_rng(seed),
+                      n_steps=n_steps)
+
+    def phase(self, name: str, t: int = 0) -> None:
+        """Run one phase of step ``t`` (a name of :data:`revexport.engine.step.PHASES`)."""
+        k = PHASES.index(name)
+        if k == RECORD:
+            self.recorder.ensure_room(events_per_step(self.world))
+        step(self.world, self.static.arrays, self.par, self.rng, self.decisions,
+             self.recorder.records, t, k, k)
+        if k == DECISION and self.python_groups:
+            decide_python(self.world, self.static.arrays, self.par, self.decisions, t,
+                          self.python_groups, self.rng)
+
+    def step(self, t: int, timings: dict[str, float] | None = None) -> None:
+        """Run step ``t`` whole, phase by phase (``timings`` accumulates each phase's time)."""
+        for name in PHASES:
+            start = time.perf_counter()
+            self.phase(name, t)
+            if timings is not None:
+                timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+
 def simulate_block(
     static: Static,
     par: Any,
@@ -92,7 +167,7 @@ def simulate_block(
     ----------
     static : Static
     par : numpy.recarray of shape (R,)
-        The parameters of each replicate (:meth:`revexport.params.Parameters.table`).
+        The parameters of each replicate (:func:`revexport.params.parameter_table`).
     doctrines : mapping of str to Doctrine
         An instance for every name in ``static.slot_doctrine``.
     seed, block : int
@@ -109,31 +184,21 @@ def simulate_block(
     World
         The final state.
     """
-    n = len(par)
     n_steps = static.n_steps if n_steps is None else n_steps
-    recorder = recorder or Recorder(n, n_steps, static.n_states)
-    world = initial_world(static, par)
-    specs, python = slot_doctrines(static, doctrines)
-    tables = compile_slots(specs)
-    world.faction_weight[:] = np.asarray(tables.faction.weight)
-    groups = [(d, slots, d.init_memory(n, len(slots))) for d, slots in python]
-    recorder.records = recorder.records._replace(
-        faction_slot=0 if tables.n_factions[0] > 1 else -1)
-    st = static.arrays
-    d = decisions(world, st, par, tables)
-    rng = block_generator(seed, block)
-    bound = events_per_step(world)
+    b = Block.of(static, par, doctrines, block_generator(seed, block), recorder, n_steps)
+    recorder = b.recorder
+    bound = events_per_step(b.world)
     chunk = recorder.chunk_steps
     t = 0
     while t < n_steps:
         start = int(recorder.records.movement_start[0])
         t_end = min(n_steps, start + chunk) if chunk else n_steps
-        if groups or timings is not None:
-            recorder.ensure_room(bound)
-            _step_in_parts(world, static, par, rng, d, recorder.records, t, groups, timings)
+        if b.python_groups or timings is not None:
+            b.step(t, timings)
             t += 1
         else:
-            t = run_steps(world, st, par, rng, d, recorder.records, t, t_end, bound)
+            t = run_steps(b.world, static.arrays, par, b.rng, b.decisions, recorder.records, t,
+                          t_end, bound)
             if t < t_end:
                 recorder.ensure_room(bound)
                 continue
@@ -141,19 +206,4 @@ def simulate_block(
             rec = recorder.records
             recorder.movement_chunk(start, rec.movement[: t_end - start])
             rec.movement_start[0] = t_end
-    return world
-
-
-def _step_in_parts(world: World, static: Static, par: Any, rng: np.random.Generator, d: Any,
-                   rec: Records, t: int, groups: list[tuple[Doctrine, Any, Any]],
-                   timings: dict[str, float] | None) -> None:
-    """One step, phase by phase (timed), with the Python doctrines deciding in phase 2."""
-    st = static.arrays
-    for k, name in enumerate(PHASES):
-        start = time.perf_counter()
-        step(world, st, par, rng, d, rec, t, k, k)
-        if k == DECISION and groups:
-            decide_python(world, st, par, d, t, groups, rng)
-        if timings is not None:
-            timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
-    assert k == RECORD
+    return b.world

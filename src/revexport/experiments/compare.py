@@ -117,7 +117,7 @@ def compare(
     *,
     parameters: Mapping[str, float] | None = None,
     article154: bool | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     level: float = 0.90,
     progress: Callable[[str, int], None] | None = None,
 ) -> Comparison:

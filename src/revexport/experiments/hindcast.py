@@ -131,7 +131,7 @@ def hindcast_of(runs: dict[str, Run]) -> Hindcast:
 
 
 def run_hindcast(replicates: int = 1000, seed: int = 0, out_dir: Path | str = "runs",
-                 workers: int = 1,
+                 workers: int | None = None,
                  progress: Callable[[str, int], None] | None = None) -> Hindcast:
     """Run ``historical``, ``militant`` and ``nationalist`` on the 1979 scenario and score them."""
     if not 0 <= seed < 2**63:

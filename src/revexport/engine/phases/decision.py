@@ -149,8 +149,8 @@ def decide(w: World, st: StaticArrays, par: Any, d: Decisions) -> None:
     """Observe, let every doctrine written as data decide, and allocate its means."""
     observe(w, st, par, d)
     t = d.tables
-    doctrine_kernel.decide(d.obs, t.policy, t.faction, t.n_factions, w.stage, w.faction_weight,
-                           w.successes_seen, d.shares, d.targets, d.strike)
+    doctrine_kernel.decide(d.obs, t.policy, t.n_policies, t.faction, t.n_factions, w.stage,
+                           w.faction_weight, w.successes_seen, d.shares, d.targets, d.strike)
     allocate(w, st, par, d, d.compiled_slot)
 
 
