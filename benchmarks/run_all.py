@@ -1,11 +1,11 @@
 """Benchmarks of revexport, side by side with the Mesa reference, written to docs/performance.md.
 
-Measures in one run: throughput on middle-east-1979 (revexport on 1 and 2 cores, with and
-without its compiled kernels, the Mesa reference on 1), where a step's time goes, 10,000
-replicates on 2 cores, scaling over synthetic worlds, peak memory,
-a long run of a 10,000-state world, the machine's memory bandwidth and compute bound, and the
-statistical equivalence of the two implementations. Every figure in the output is measured by
-this script.
+Measures in one run: throughput on middle-east-1979 (revexport on 1 and 2 cores, the Mesa
+reference on 1), where a step's time goes, ``revexport run -r 10000`` as a user runs it, a
+design of many parameter sets against one parameter set, scaling over synthetic worlds, peak
+memory, a long run of a 10,000-state world, the machine's memory bandwidth and compute bound,
+and the statistical equivalence of the two implementations. Every figure in the output is
+measured by this script.
 
 Run: ``python benchmarks/run_all.py`` (about 15 minutes on 2 cores), or ``--quick`` (a minute).
 """
@@ -54,81 +54,82 @@ print(json.dumps({{"wall": wall, "peak_mb": peak / 1024, "steps": sc.n_steps,
 
 
 def cell(scenario: str, replicates: int, workers: int = 1, mesa: bool = False,
-         end: str | None = None, backend: str = "numba") -> dict[str, float]:
+         end: str | None = None) -> dict[str, float]:
     """Run one measurement in a fresh process (so peak memory is its own)."""
     code = CELL.format(root=str(ROOT), scenario=scenario, replicates=replicates, workers=workers,
                        mesa=mesa, end=end)
-    env = {**os.environ, "REVEXPORT_BACKEND": backend}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env=env)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     res: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     res.update(replicates=replicates, workers=workers)
     res["state_steps"] = replicates * res["states"] * res["steps"]
     return res
 
 
-class TimedGenerator:
-    """A random generator that adds up the time spent drawing (and passes draws through)."""
+def phase_profile(replicates: int) -> pd.DataFrame:
+    """Wall time of each phase per step, one block of the built-in scenario on one core
+    (phase by phase: each phase is a separate compiled call here)."""
+    from revexport.engine.run import Block
 
-    def __init__(self, rng: np.random.Generator) -> None:
-        self.rng = rng
-        self.seconds = 0.0
-        self.numbers = 0
-
-    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
-        method = getattr(self.rng, name)
-
-        def timed(*args, **kwargs):  # type: ignore[no-untyped-def]
-            start = time.perf_counter()
-            out = method(*args, **kwargs)
-            self.seconds += time.perf_counter() - start
-            self.numbers += int(np.size(out))
-            return out
-
-        return timed
-
-
-def phase_profile(replicates: int) -> tuple[pd.DataFrame, float, float]:
-    """Wall time of each phase per step, one block of the built-in scenario on one core.
-
-    Returns the table, the time per step spent drawing random numbers (ms) and the numbers
-    drawn per state-step.
-    """
-    from revexport.doctrines.registry import get_doctrine
-    from revexport.engine.context import StepContext
-    from revexport.engine.run import doctrine_groups
-    from revexport.engine.state import Static, initial_world
-    from revexport.engine.step import step
-    from revexport.outcomes.recorder import BlockRecorder
-    from revexport.params import Parameters
-    from revexport.scenario import load_scenario
-
-    sc = load_scenario("middle-east-1979")
-    params = Parameters().with_overrides(sc.parameters)
-    static = Static.from_scenario(sc, params, doctrine="historical")
-    doctrines = {d: get_doctrine(d) for d in set(static.slot_doctrine)}
     timings: dict[str, float] = {}
-    rng = TimedGenerator(np.random.default_rng(0))
-    for n in (10, replicates):  # the first, small block loads the kernels
-        world = initial_world(static, params, n)
-        groups = doctrine_groups(static, doctrines)
-        for g in groups:
-            world.doctrine_memory[g.key] = g.doctrine.init_memory(n, len(g.slots))
-        ctx = StepContext(static=static, params=params, groups=groups, rng=rng,  # type: ignore[arg-type]
-                          sink=BlockRecorder(n, static.n_steps))
+    for n in (10, replicates):  # the first, small block loads the compiled phases
+        block = Block.build("middle-east-1979", n=n, doctrine="historical")
         timings.clear()
-        rng.seconds, rng.numbers = 0.0, 0
-        for _ in range(static.n_steps):
-            step(world, ctx, timings)
+        for t in range(block.static.n_steps):
+            block.step(t, timings)
+    n_steps = block.static.n_steps
     total = sum(timings.values())
-    table = pd.DataFrame({
+    return pd.DataFrame({
         "phase": list(timings),
-        "ms per step": [1e3 * v / static.n_steps for v in timings.values()],
+        "ms per step": [1e3 * v / n_steps for v in timings.values()],
         "share": [f"{v / total:.0%}" for v in timings.values()],
     })
-    per_step_rng = 1e3 * rng.seconds / static.n_steps
-    draws = rng.numbers / (replicates * static.n_steps * static.n_states)
-    return table, per_step_rng, draws
+
+
+CLI = r"""
+import json, resource, subprocess, sys, tempfile, time
+with tempfile.TemporaryDirectory() as tmp:
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "from revexport.cli import main; main()", "run",
+                    "-r", "{replicates}", "-o", tmp], check=True, capture_output=True)
+    wall = time.perf_counter() - t
+print(json.dumps({{"wall": wall,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}}))
+"""
+
+
+def cli_run(replicates: int) -> dict[str, float]:
+    """``revexport run -r N`` as a user runs it (defaults: workers one per core, movement
+    stored, files written), timed from outside; peak memory of the largest process."""
+    out = subprocess.run([sys.executable, "-c", CLI.format(replicates=replicates)],
+                         capture_output=True, text=True, check=True)
+    res: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return res
+
+
+def design_throughput(sets: int, per_set: int) -> tuple[float, float]:
+    """Replicate-runs per second of a design of ``sets`` parameter sets x ``per_set``
+    replicates, and of one parameter set x ``sets * per_set`` replicates (1 core, no movement
+    table)."""
+    import tempfile
+
+    import revexport as rx
+    from revexport.params import Parameters
+
+    rng = np.random.default_rng(0)
+    names = ["strike_hazard", "coalition_join_rate", "movement_propaganda_growth",
+             "regime_hazard", "perception_rate"]
+    specs = {s.name: s for s in Parameters.specs()}
+    design = pd.DataFrame({n: rng.uniform(specs[n].low, specs[n].high, sets) for n in names})
+    out = []
+    for kw in ({"design": design, "replicates": per_set}, {"replicates": sets * per_set}):
+        with tempfile.TemporaryDirectory() as tmp:
+            rx.run_ensemble("middle-east-1979", seed=1, out_dir=tmp, workers=1,  # warm
+                            replicates=10, record_movement=False)
+            t = time.perf_counter()
+            rx.run_ensemble("middle-east-1979", seed=0, out_dir=tmp, workers=1,
+                            record_movement=False, **kw)  # type: ignore[arg-type]
+            out.append(sets * per_set / (time.perf_counter() - t))
+    return out[0], out[1]
 
 
 def machine_limits(quick: bool) -> dict[str, float]:
@@ -180,13 +181,11 @@ def main() -> None:
     r_small = 200 if q else 2000
     mesa_r = 3 if q else 60
     rows = [cell("middle-east-1979", mesa_r, mesa=True),
-            cell("middle-east-1979", r_small, workers=1, backend="numpy"),
             cell("middle-east-1979", r_small, workers=1),
             cell("middle-east-1979", r_small, workers=2)]
     thr = pd.DataFrame({
-        "implementation": ["Mesa 3.3 reference", "revexport, NumPy phases only",
-                           "revexport", "revexport"],
-        "cores": [1, 1, 1, 2],
+        "implementation": ["Mesa 3.3 reference", "revexport", "revexport"],
+        "cores": [1, 1, 2],
         "replicates": [r["replicates"] for r in rows],
         "wall s": [r["wall"] for r in rows],
         "replicate-runs/s": [r["replicates"] / r["wall"] for r in rows],
@@ -197,31 +196,44 @@ def main() -> None:
     thr["x Mesa"] = thr["replicate-runs/s"] / base
     lines += ["## Throughput on middle-east-1979, 1979-02 to 1990-12 (143 months, 22 states)", "",
               md_table(thr), "",
-              "revexport runs its hot phases as Numba kernels; the row \"NumPy phases only\" "
-              "runs their NumPy twins (`REVEXPORT_BACKEND=numpy`), to show what the kernels buy. "
               "Each measurement is a fresh process timing `run_ensemble` (simulation, "
-              "summaries and Parquet files; worker start-up included on 2 cores).", "",
-              "Target: at least 300 times the Mesa reference. Reached: "
-              f"{thr['x Mesa'].iloc[2]:.0f}x on 1 core, {thr['x Mesa'].iloc[3]:.0f}x on 2 cores.",
+              "summaries and Parquet files, without the movement table; worker start-up "
+              "included on 2 cores). The Mesa reference is the same rules written as a Mesa "
+              "model, its doctrines plain Python on one agent (`benchmarks/mesa_reference/`).",
+              "",
+              "Target: at least 300 times the Mesa reference on 1 core. Reached: "
+              f"{thr['x Mesa'].iloc[1]:.0f}x on 1 core, {thr['x Mesa'].iloc[2]:.0f}x on 2 cores.",
               ""]
 
     # Where the time goes, phase by phase.
-    phases, rng_ms, draws = phase_profile(200 if q else 1000)
+    phases = phase_profile(200 if q else 1000)
     per_step = float(phases["ms per step"].sum())
     lines += ["## Where the time goes", "",
               f"One block of {200 if q else 1000} replicates of `historical` on one core, "
-              "timed phase by phase (the random numbers are drawn inside the phases):", "",
-              md_table(phases), "",
-              f"A step takes {per_step:.2f} ms. Drawing random numbers takes {rng_ms:.2f} ms of "
-              f"it ({rng_ms / per_step:.0%}; {draws:.1f} numbers per state and month). The "
-              "decision phase runs the doctrines, which are NumPy code by design: they are the "
-              "model's extension point, written and read by researchers.", ""]
+              "timed phase by phase (random numbers are drawn inside the phases, where used; "
+              "the decision phase observes, runs the compiled doctrine kernel and allocates):",
+              "", md_table(phases), "",
+              f"A step takes {per_step:.2f} ms, "
+              f"{1e3 * per_step / (200 if q else 1000):.2f} us per replicate.", ""]
 
-    # 2. 10,000 replicates on 2 cores.
-    big = cell("middle-east-1979", 1000 if q else 10_000, workers=2)
-    lines += [f"## {big['replicates']:,} replicates on 2 cores", "",
-              f"{big['replicates']:,} replicates of 1979-1990 took {big['wall']:.2f} s wall "
-              f"on 2 cores (target: 3 s), peak memory {big['peak_mb']:.0f} MB.", ""]
+    # 2. revexport run -r 10000 as a user runs it.
+    n_big = 1000 if q else 10_000
+    big = cli_run(n_big)
+    lines += [f"## `revexport run -r {n_big}` on {os.cpu_count()} cores", "",
+              f"As a user runs it (default workers, one per core; movement by state stored; "
+              f"every table written): {big['wall']:.2f} s wall from the shell, including "
+              f"Python start-up and loading the compiled engine (target: 3 s for 10,000 "
+              f"replicates on 2 cores); peak memory {big['peak_mb']:.0f} MB (largest process).",
+              ""]
+
+    # Designs: many parameter sets in the same batched blocks.
+    sets, per = (50, 10) if q else (1000, 10)
+    with_design, plain = design_throughput(sets, per)
+    lines += ["## A design of many parameter sets", "",
+              f"{sets:,} parameter sets x {per} replicates (each replicate with its own "
+              f"parameters, in the same blocks): {with_design:.0f} replicate-runs/s; one "
+              f"parameter set x {sets * per:,} replicates: {plain:.0f} replicate-runs/s (1 core, "
+              f"no movement table). Ratio {with_design / plain:.0%} (target: at least 90 %).", ""]
 
     # 3. Scaling on synthetic worlds.
     sizes = [100, 1000] if q else [100, 1000, 10_000]
@@ -267,7 +279,7 @@ def main() -> None:
 
     # 5. The machine's limits.
     lim = machine_limits(q)
-    best = float(thr["state-steps/s"].iloc[3])
+    best = float(thr["state-steps/s"].iloc[2])
     # Rough traffic per state-step: ~60 float64 arrays of shape (R, S) or (R, E, S) read or
     # written per step, most of them several times (an estimate, not a count).
     bytes_per_state_step = 60 * 8 * 3
@@ -277,9 +289,9 @@ def main() -> None:
               f"At {best:.3g} state-steps/s on 2 cores and an estimated {bytes_per_state_step} "
               f"bytes moved per state-step, the engine uses about "
               f"{best * bytes_per_state_step / 1e9 / lim['bandwidth_gbs']:.1%} of the memory "
-              "bandwidth: at 22 states a block's arrays fit in cache, and the time goes to the "
-              "doctrines' array operations, to drawing random numbers and to per-call "
-              "overhead (see where the time goes, above), not to memory traffic.", ""]
+              "bandwidth: at 22 states a replicate's arrays fit in cache, and the time goes to "
+              "arithmetic, branches and random draws in the compiled loops (see where the time "
+              "goes, above), not to memory traffic.", ""]
 
     # 6. Equivalence with the Mesa reference.
     eq = equivalence(n_revexport=200 if q else 1000, n_mesa=5 if q else 1000)

@@ -41,4 +41,4 @@ def is_cached(fn: Any) -> bool:
 
 def engine_name() -> str:
     """``"numba"``, or ``"python"`` when ``NUMBA_DISABLE_JIT`` runs the source uncompiled."""
-    return "python" if numba.config.DISABLE_JIT else "numba"
+    return "python" if getattr(numba.config, "DISABLE_JIT", False) else "numba"

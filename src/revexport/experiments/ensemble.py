@@ -28,13 +28,14 @@ import numpy as np
 import pandas as pd
 
 from revexport import __version__
+from revexport.compiled import engine_name
 from revexport.doctrines.base import Doctrine
 from revexport.doctrines.registry import get_doctrine
-from revexport.compiled import engine_name
 from revexport.engine.rng import block_sizes, default_block_size
 from revexport.engine.run import simulate_block
 from revexport.engine.state import Static
 from revexport.errors import RevexportError
+from revexport.experiments.design import design_parameters
 from revexport.outcomes.recorder import BlockRecorder
 from revexport.outcomes.summary import (
     ensemble_table,
@@ -42,7 +43,6 @@ from revexport.outcomes.summary import (
     replicate_summary,
     steps_frame,
 )
-from revexport.experiments.design import design_parameters
 from revexport.params import Parameters, parameter_table
 from revexport.scenario.load import load_scenario
 from revexport.scenario.schema import Scenario

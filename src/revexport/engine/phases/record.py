@@ -128,7 +128,8 @@ def record(w: World, st: StaticArrays, par: Any, rec: Records, t: int) -> None:
         m[8], m[9], m[10] = w.economy[r, e0], w.legitimacy[r, e0], power(cap, coh, aid, r, e0)
         m[11] = exporters
         for c in range(4):
-            m[FIRST_FACTION + c] = w.faction_weight[r, rec.faction_slot, c] if rec.faction_slot >= 0 else np.nan
+            fs = rec.faction_slot
+            m[FIRST_FACTION + c] = w.faction_weight[r, fs, c] if fs >= 0 else np.nan
         m[16] = 1.0 * w.presence[r, 0] + 1.0 * w.presence[r, 1]
 
         # Events, in the order: regime changes, wars begun, wars ended, coalition joins, leaves.

@@ -103,7 +103,8 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
             else:
                 backed = 1.0 if st.protected_alignment[a] else 0.0
             need = max(t_max[s], 1.0 * at_war)
-            w.aid[r, s] = w.aid[r, s] * (1.0 - q.aid_decay) + q.superpower_aid_rate * need * backed * st.capability0[s]
+            gain = q.superpower_aid_rate * need * backed * st.capability0[s]
+            w.aid[r, s] = w.aid[r, s] * (1.0 - q.aid_decay) + gain
 
         # Superpowers: sanctions on mean hostility toward their clients; forces deployed.
         for bloc in range(2):

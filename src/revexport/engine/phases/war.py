@@ -53,7 +53,8 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
             for s in range(n_s):
                 if not w.war[r, e, s]:
                     continue
-                st_pw = power(cap, coh, aid, r, s) + presence_support(q, w.presence, w.alignment, cap, st.superpower_rows, r, s)
+                st_pw = power(cap, coh, aid, r, s) + presence_support(
+                    q, w.presence, w.alignment, cap, st.superpower_rows, r, s)
                 total = max(exp_pw + st_pw, 1e-12)
                 share_exp[e, s] = exp_pw / total
                 share_st[e, s] = st_pw / total
@@ -111,7 +112,8 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
                 exp_down[e, s] = False
                 if not w.war[r, e, s]:
                     continue
-                state_down[e, s] = power(cap, coh, aid, r, s) < q.collapse_threshold * w.war_cap0_state[r, e, s]
+                state_now = power(cap, coh, aid, r, s)
+                state_down[e, s] = state_now < q.collapse_threshold * w.war_cap0_state[r, e, s]
                 exp_down[e, s] = (not state_down[e, s]
                                   and exp_now < q.collapse_threshold * w.war_cap0_exporter[r, e, s])
                 if state_down[e, s]:
