@@ -1,0 +1,304 @@
+"""Each phase against answers computed by hand or known in closed form.
+
+A phase is run on a prepared block (``block.phase(name)``) with its randomness switched off,
+or over enough replicates that an empirical rate can be compared with its hazard.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from revexport.codes import (
+    ALIGNED,
+    CEASEFIRE,
+    DIPLOMACY,
+    DOMESTIC,
+    MILITARY,
+    MILITARY_RULE,
+    MONARCHY,
+    NONALIGNED,
+    PROPAGANDA,
+    Spend,
+)
+from revexport.engine import cells
+from revexport.engine.state import World
+
+
+def eligible(static, world) -> np.ndarray:
+    """(R, S) states that can carry a movement: not exporters, superpowers or aligned."""
+    return ~world.exporter_mask() & (static.superpower < 0) & (world.regime != ALIGNED)
+
+
+# -- perception ------------------------------------------------------------------------------
+
+
+def test_perceived_intent_converges_geometrically_to_the_misperceived_signal(make_world) -> None:
+    """Noise off, no support or covert action: intent_k = S (1 - (1 - rate)^k), where S is the
+    signal read from propaganda and posture, calmed by diplomacy and inflated by the bias."""
+    static, world, block = make_world(n=3, perception_noise=0.0, perception_rate=0.15,
+                                      misperception_bias=0.3, signal_propaganda=0.5,
+                                      signal_posture=0.4, reassurance_diplomacy=0.3,
+                                      propaganda_half_saturation=0.01)
+    s, at_war = static.codes.index("SAU"), static.codes.index("IRQ")
+    world.shares[:, 0, :] = 0.0
+    world.shares[:, 0, DOMESTIC] = 0.4
+    world.shares[:, 0, DIPLOMACY] = 0.2
+    world.shares[:, 0, PROPAGANDA] = 0.3
+    world.shares[:, 0, MILITARY] = 0.1
+    world.spend[:, 0, Spend.PROPAGANDA, s] = 0.01  # at half saturation
+    world.war[:, 0, at_war] = True
+    calm, bias = 1.0 - 0.3 * 0.2, 1.3
+    signal = (0.5 * 0.5 + 0.4 * (0.3 + 0.1)) * calm * bias  # 0.501...
+    posture_only = 0.4 * (0.3 + 0.1) * calm * bias
+    block.phase("perception")
+    assert world.intent[:, 0, s] == pytest.approx(0.15 * signal, rel=1e-12)
+    for _ in range(9):
+        block.phase("perception")
+    assert world.intent[:, 0, s] == pytest.approx(signal * (1.0 - 0.85 ** 10), rel=1e-12)
+    for _ in range(190):
+        block.phase("perception")
+    np.testing.assert_allclose(world.intent[:, 0, s], signal, rtol=1e-10)
+    # A state at war reads the highest hostility (clipped to 1); one with no propaganda, the
+    # posture alone. Empty slots are read as no one.
+    np.testing.assert_allclose(world.intent[:, 0, at_war], 1.0, rtol=1e-10)
+    jor = static.codes.index("JOR")
+    np.testing.assert_allclose(world.intent[:, 0, jor], posture_only, rtol=1e-10)
+    assert np.all(world.intent[:, 1:] == 0.0)
+
+
+# -- movements -------------------------------------------------------------------------------
+
+
+def test_movement_without_noise_reaches_the_fixed_point_growth_over_growth_plus_shrinkage(
+        make_world) -> None:
+    """No spending, noise or aligned neighbour: m' = m + g (1 - m) - k m, with g the endogenous
+    growth x affinity x grievance and k = repression effect x repression + decay; so
+    m* = g / (g + k)."""
+    static, world, block = make_world(n=2, movement_noise=0.0, movement_endogenous_growth=0.03,
+                                      movement_decay=0.05, movement_repression_effect=0.1)
+    world.spend[:] = 0.0
+    ok = eligible(static, world)
+    g = 0.03 * static.affinity * static.grievance
+    k = 0.1 * world.repression + 0.05
+    m0 = world.movement.copy()
+    block.phase("movements")
+    one_step = np.where(ok, m0 + g * (1.0 - m0) - k * m0, 0.0)
+    np.testing.assert_allclose(world.movement, one_step, rtol=1e-12, atol=1e-15)
+    for _ in range(600):
+        block.phase("movements")
+    np.testing.assert_allclose(world.movement, np.where(ok, g / (g + k), 0.0), rtol=1e-9, atol=1e-12)
+
+
+def test_propaganda_growth_follows_its_saturating_formula(make_world) -> None:
+    """One step, noise off: the extra growth from propaganda p at a target is
+    propaganda_growth x p / (p + half) x attractiveness x affinity x grievance x (1 - m)."""
+    static, world, block = make_world(n=1, movement_noise=0.0, propaganda_half_saturation=0.01)
+    q = block.par[0]
+    s, x = static.codes.index("KWT"), static.initial_exporters[0]
+    world.movement[:] = 0.1
+    _, quiet, quiet_block = make_world(n=1, movement_noise=0.0, propaganda_half_saturation=0.01)
+    quiet.movement[:] = 0.1
+    world.spend[0, 0, Spend.PROPAGANDA, s] = 0.03
+    block.phase("movements")
+    quiet_block.phase("movements")
+    attract = (q.attractiveness_legitimacy_weight * world.legitimacy[0, x]
+               + q.attractiveness_economy_weight * min(world.economy[0, x], q.attractiveness_economy_cap)
+               / q.attractiveness_economy_cap
+               + q.attractiveness_cohesion_weight * world.cohesion[0, x]
+               + q.attractiveness_success_weight * (1.0 - math.exp(-world.successes[0, 0])))
+    extra = (q.movement_propaganda_growth * 0.03 / 0.04 * min(max(attract, 0.0), 1.0)
+             * static.affinity[s] * static.grievance[s] * 0.9)
+    assert world.movement[0, s] - quiet.movement[0, s] == pytest.approx(extra, rel=1e-10)
+
+
+# -- responses: balance of threat ------------------------------------------------------------
+
+
+def test_threat_of_one_cell_by_hand(make_world) -> None:
+    _, _, block = make_world(n=1, threat_ideological_weight=0.6, vulnerability_base=0.2,
+                             threat_regime_delegitimised=0.2, vulnerability_movement_weight=2.0)
+    q = block.par[0]
+    # intent x (w x vulnerability + (1 - w) x proximity x exporter power / (sum of powers))
+    assert cells.threat(q, 0.8, 0.6, 2.0, 1.0, 0.5) == pytest.approx(0.8 * (0.3 + 0.4 * 0.6 * 2 / 3))
+    assert cells.threat(q, 0.0, 1.0, 5.0, 1.0, 1.0) == 0.0
+    # Vulnerability: base + condemned (monarchy) + affinity x (grievance + w x movement), <= 1.
+    assert cells.vulnerability(q, MONARCHY, 0.1, 0.5, 0.4) == pytest.approx(0.2 + 0.2 + 0.5 * 0.6)
+    assert cells.vulnerability(q, MILITARY_RULE, 0.1, 0.5, 0.4) == pytest.approx(0.2 + 0.5 * 0.6)
+    assert cells.vulnerability(q, MONARCHY, 1.0, 1.0, 1.0) == 1.0
+
+
+def test_states_join_the_coalition_exactly_when_the_threat_passes_their_own_threshold(
+        make_world) -> None:
+    """The threat computed by hand decides: replicates whose join threshold is just below it
+    join at the join rate, those whose threshold is just above never do."""
+    n = 600
+    static, world, block = make_world(n=n, coalition_join_rate=0.5, coalition_bandwagon=0.0)
+    s, x = static.codes.index("OMN"), static.initial_exporters[0]
+    world.intent[:, 0, :] = 0.0
+    world.intent[:, 0, s] = 0.9
+    q = block.par[0]
+    pw = world.capability * world.cohesion + world.aid
+    vuln = cells.vulnerability(q, world.regime[0, s], world.movement[0, s], static.affinity[s],
+                               static.grievance[s])
+    share = pw[0, x] / (pw[0, x] + pw[0, s])
+    w = q.threat_ideological_weight
+    threat = 0.9 * (w * vuln + (1 - w) * world.proximity[0, 0, s] * share)
+    assert threat == pytest.approx(cells.threat(q, 0.9, world.proximity[0, 0, s], pw[0, x], pw[0, s], vuln))
+    below = np.arange(n) < n // 2
+    block.par.coalition_join_threshold[below] = threat - 0.01
+    block.par.coalition_join_threshold[~below] = threat + 0.01
+    block.phase("responses")
+    joined = world.coalition[:, s]
+    assert not joined[~below].any()
+    assert abs(joined[below].mean() - 0.5) < 4 * math.sqrt(0.25 / (n // 2))
+    others = np.ones(static.n_states, dtype=bool)
+    others[s] = False
+    assert not world.coalition[:, others].any()  # no threat, no membership
+
+
+# -- war -------------------------------------------------------------------------------------
+
+
+def test_with_a_constant_ceasefire_hazard_war_lengths_are_geometric(make_world) -> None:
+    """Weariness and stalemate weigh nothing and no side can collapse: each month a war ends
+    with probability h, so its length is geometric with mean 1/h and P(length = 1) = h."""
+    h, n = 0.03, 2000
+    static, world, block = make_world(n=n, ceasefire_base=h, ceasefire_cost_weight=0.0,
+                                      ceasefire_stalemate_weight=0.0)
+    s = static.codes.index("IRQ")
+    world.war[:, 0, s] = True
+    world.war_cap0_state[:, 0, s] = 0.0  # power never falls below a share of zero
+    world.war_cap0_exporter[:, 0, s] = 0.0
+    length = np.zeros(n)
+    for month in range(1, 900):
+        block.phase("war")
+        ended = world.war_end[:, 0, s] != 0
+        assert np.all(world.war_end[ended, 0, s] == CEASEFIRE)
+        assert np.all(world.war_months[ended, 0, s] == month)
+        length[ended] = month
+        if not world.war[:, 0, s].any():
+            break
+    assert np.all(length > 0)
+    se = math.sqrt(1.0 - h) / h / math.sqrt(n)
+    assert abs(length.mean() - 1.0 / h) < 4 * se
+    assert abs((length == 1).mean() - h) < 4 * math.sqrt(h * (1 - h) / n)
+    # Memorylessness: wars that lasted beyond 30 months last on average 1/h more.
+    long = length[length > 30]
+    assert abs((long - 30).mean() - 1.0 / h) < 4 * math.sqrt(1.0 - h) / h / math.sqrt(len(long))
+
+
+def test_attrition_of_one_month_by_hand(make_world) -> None:
+    """Each side loses war_attrition x the opponent's share of the pair's power (no patron)."""
+    static, world, block = make_world(n=1, war_attrition=0.05, war_economic_cost=0.01)
+    s, x = static.codes.index("IRQ"), static.initial_exporters[0]
+    world.war[0, 0, s] = True
+    pw = world.capability * world.cohesion + world.aid
+    world.war_cap0_state[0, 0, s] = pw[0, s]
+    world.war_cap0_exporter[0, 0, s] = pw[0, x]
+    share_x = pw[0, x] / (pw[0, x] + pw[0, s])
+    cap0, econ0 = world.capability.copy(), world.economy.copy()
+    block.phase("war")
+    assert world.capability[0, s] == pytest.approx(cap0[0, s] * (1 - 0.05 * share_x), rel=1e-12)
+    assert world.capability[0, x] == pytest.approx(cap0[0, x] * (1 - 0.05 * (1 - share_x)), rel=1e-12)
+    assert world.economy[0, s] == pytest.approx(econ0[0, s] * 0.99, rel=1e-12)
+    assert world.economy[0, x] == pytest.approx(econ0[0, x] * 0.99, rel=1e-12)
+    assert world.war_months[0, 0, s] == 1
+
+
+# -- regime ----------------------------------------------------------------------------------
+
+
+def test_empirical_fall_rate_matches_the_threshold_hazard(make_world) -> None:
+    """hazard = regime_hazard x exp((movement - resilience) / width), resilience computed by
+    hand; over many replicates the share of regimes that fall matches it, and the share of
+    the fallen that turn aligned matches aligned_probability."""
+    n, target = 6000, 0.3
+    static, world, block = make_world(n=n, seed=2, coup_hazard=0.0, aligned_probability=0.4)
+    q = block.par[0]
+    s = static.codes.index("YAR")
+    assert world.alignment[0, s] == NONALIGNED and world.aid[0, s] == 0.0
+    pw = world.capability[0, s] * world.cohesion[0, s]
+    resilience = (q.resilience_legitimacy * world.legitimacy[0, s]
+                  + q.resilience_repression * world.repression[0, s]
+                  + q.resilience_capability * (1.0 - math.exp(-pw / q.resilience_capability_scale)))
+    movement = resilience + q.regime_hazard_width * math.log(target / q.regime_hazard)
+    world.movement[:, s] = movement
+    block.phase("regime")
+    fell = world.fell[:, s]
+    assert abs(fell.mean() - target) < 4 * math.sqrt(target * (1 - target) / n)
+    aligned = (world.regime[fell, s] == ALIGNED).mean()
+    assert abs(aligned - 0.4) < 4 * math.sqrt(0.24 / fell.sum())
+    # Movement well below resilience: the hazard is regime_hazard x exp(-margin / width).
+    _, low, low_block = make_world(n=n, seed=3, coup_hazard=0.0)
+    low.movement[:, s] = resilience - q.regime_hazard_width * math.log(4.0)
+    low_block.phase("regime")
+    expected = q.regime_hazard / 4.0
+    assert abs(low.fell[:, s].mean() - expected) < 4 * math.sqrt(expected / n)
+
+
+# -- home ------------------------------------------------------------------------------------
+
+
+def test_economy_without_noise_or_recovery_follows_the_exponential_trend(make_world) -> None:
+    static, world, block = make_world(n=2, economy_noise=0.0, economy_recovery=0.0, base_growth=0.004)
+    s = static.codes.index("JOR")  # no exporter, no war, no sanctions
+    for t in range(120):
+        block.phase("home", t)
+        np.testing.assert_allclose(world.economy[:, s], math.exp(0.004 * (t + 1)), rtol=1e-12)
+
+
+def test_economy_without_noise_recovers_to_its_trend_after_a_shock(make_world) -> None:
+    static, world, block = make_world(n=2, economy_noise=0.0, economy_recovery=0.05, base_growth=0.002)
+    s = static.codes.index("JOR")
+    world.economy[:, s] = 0.6  # a 40 % shock
+    for t in range(240):
+        block.phase("home", t)
+    ratio = world.economy[:, s] / math.exp(0.002 * 240)
+    assert np.all(np.abs(ratio - 1.0) < 0.005)
+
+
+# -- compiled and uncompiled -----------------------------------------------------------------
+
+_RUN = """
+import json, sys
+import numpy as np
+from revexport.compiled import engine_name
+from revexport.engine.run import Block
+block = Block.build("synthetic:12", n=3, seed=17, economy_noise=float(sys.argv[1]))
+for t in range(3):
+    block.step(t)
+out = {name: np.asarray(getattr(block.world, name)).astype(float).tolist()
+       for name in block.world._fields}
+print(json.dumps({"engine": engine_name(), "world": out}))
+"""
+
+
+def _run(disable_jit: bool) -> tuple[str, dict[str, np.ndarray]]:
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_DISABLE_JIT"}
+    if disable_jit:
+        env["NUMBA_DISABLE_JIT"] = "1"
+    done = subprocess.run([sys.executable, "-c", _RUN, "0.01"], env=env, capture_output=True,
+                          text=True, timeout=300, check=True)
+    result = json.loads(done.stdout)
+    return result["engine"], {k: np.asarray(v) for k, v in result["world"].items()}
+
+
+def test_the_uncompiled_source_gives_the_compiled_result() -> None:
+    """NUMBA_DISABLE_JIT=1 runs the very same source as plain Python: same seed, same world
+    after three whole steps (random draws included)."""
+    name_jit, compiled = _run(disable_jit=False)
+    name_py, interpreted = _run(disable_jit=True)
+    assert (name_jit, name_py) == ("numba", "python")
+    assert compiled.keys() == interpreted.keys() == set(World._fields)
+    for key in compiled:
+        np.testing.assert_allclose(interpreted[key], compiled[key], rtol=1e-9, atol=1e-12, err_msg=key)
+    # The run did something: draws were taken and the world moved.
+    assert not np.allclose(compiled["economy"], 1.0)
+    assert compiled["intent"].max() > 0
