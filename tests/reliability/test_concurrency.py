@@ -29,7 +29,7 @@ def test_concurrent_runs_are_all_catalogued_while_the_catalog_is_held(short_scen
     try:
         procs = [subprocess.Popen([sys.executable, "-m", "revexport.cli", "run",
                                    str(short_scenario), "-r", "2", "-s", str(seed),
-                                   "-o", str(tmp_path), "--no-movement"],
+                                   "-o", str(tmp_path), "--no-movement", "-w", "1"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for seed in range(N_RUNS)]
         results = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in procs]

@@ -23,7 +23,7 @@ def short_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return short_toml(tmp_path_factory.mktemp("scenario"))
 
 
-KW = dict(replicates=60, block_size=3, seed=11)
+KW = dict(replicates=60, block_size=3, seed=11, workers=1)
 DRIVER = """
 import sys
 from pathlib import Path
@@ -33,7 +33,8 @@ scenario, out = sys.argv[1], Path(sys.argv[2])
 if (out / "r" / "manifest.json").exists():
     resume_run(out / "r")
 else:
-    rx.run_ensemble(scenario, out_dir=out, run_id="r", replicates=60, block_size=3, seed=11)
+    rx.run_ensemble(scenario, out_dir=out, run_id="r", replicates=60, block_size=3, seed=11,
+                    workers=1)
 """
 
 

@@ -78,12 +78,12 @@ def test_ctrl_c_twice_stops_two_workers_at_once(short_scenario, tmp_path) -> Non
     run = resume_run(root, workers=1)
     assert run.status == "complete"
     reference = rx.run_ensemble(str(short_scenario), out_dir=tmp_path / "ref", run_id="ref",
-                                replicates=60, block_size=2, seed=3)
+                                replicates=60, block_size=2, seed=3, workers=1)
     assert digests(root) == digests(reference.root)
 
 
 def test_sigterm_marks_the_run_incomplete(short_scenario, tmp_path) -> None:
-    proc = _start(short_scenario, tmp_path, "--no-movement")
+    proc = _start(short_scenario, tmp_path, "--no-movement", "-w", "1")
     root = _wait_for_blocks(tmp_path, proc, 1)
     proc.terminate()
     _, err = proc.communicate(timeout=15)

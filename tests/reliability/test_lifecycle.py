@@ -25,7 +25,7 @@ def short_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return short_toml(tmp_path_factory.mktemp("scenario"))
 
 
-KW = dict(replicates=12, block_size=3, seed=4)
+KW = dict(replicates=12, block_size=3, seed=4, workers=1)
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +134,7 @@ def test_disk_full_on_the_command_line_is_one_line(short_scenario, tmp_path) -> 
             "sys.argv = ['revexport'] + sys.argv[1:]\n"
             "main()\n")
     res = subprocess.run([sys.executable, "-c", code, "run", str(short_scenario), "-r", "6",
-                          "--block-size", "3", "-o", str(tmp_path)], capture_output=True, text=True,
+                          "--block-size", "3", "-w", "1", "-o", str(tmp_path)], capture_output=True, text=True,
                          timeout=120)
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1, res.stderr
@@ -188,7 +188,8 @@ def test_resume_refuses_a_changed_scenario(short_scenario, tmp_path) -> None:
 
 
 def test_runs_json_and_rebuild_with_a_corrupt_manifest(short_scenario, tmp_path) -> None:
-    rx.run_ensemble(str(short_scenario), out_dir=tmp_path, run_id="good", replicates=3, seed=2)
+    rx.run_ensemble(str(short_scenario), out_dir=tmp_path, run_id="good", replicates=3, seed=2,
+                    workers=1)
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "manifest.json").write_text('{"run_id": "bad", ')
     (tmp_path / "odd").mkdir()
