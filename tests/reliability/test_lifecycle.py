@@ -134,8 +134,8 @@ def test_disk_full_on_the_command_line_is_one_line(short_scenario, tmp_path) -> 
             "sys.argv = ['revexport'] + sys.argv[1:]\n"
             "main()\n")
     res = subprocess.run([sys.executable, "-c", code, "run", str(short_scenario), "-r", "6",
-                          "--block-size", "3", "-w", "1", "-o", str(tmp_path)], capture_output=True, text=True,
-                         timeout=120)
+                          "--block-size", "3", "-w", "1", "-o", str(tmp_path)],
+                         capture_output=True, text=True, timeout=120)
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1, res.stderr
     assert "No space left on device" in res.stderr and "marked failed" in res.stderr

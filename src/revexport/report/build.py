@@ -92,6 +92,11 @@ def check_complete(runs: Sequence[Run], out_dir: Path | str, *, allow_incomplete
         status = run.status
         if status == "complete" or allow_incomplete:
             continue
+        if status == "running":
+            raise RevexportError(
+                f"run {run.run_id} is still running: {run.replicates_done} of "
+                f"{run.manifest['replicates']} replicates stored so far; wait for it or report "
+                "what is stored with --allow-incomplete")
         raise RevexportError(
             f"run {run.run_id} is {status}: {run.replicates_done} of {run.manifest['replicates']} "
             f"replicates stored; finish it with 'revexport resume {run.run_id} -o {out_dir}' "
