@@ -5,8 +5,10 @@
   built-in scenario (rerun that script when they fail);
 * the Python example in ``docs/doctrines.md`` runs, and the TOML doctrines in
   ``docs/examples/my_doctrines.toml`` load and run a 20-replicate ensemble;
-* the ODD names every phase in ``engine/step.py`` order and every built-in
-  doctrine; ``docs/data.md`` names every column of the shipped data files.
+* the ODD names every phase in ``engine/step.py`` order, with the compiled function that
+  runs it, and every built-in doctrine; ``docs/data.md`` names every column of the shipped
+  data files;
+* the docs name no file outside the repository and no engine that is gone.
 """
 
 from __future__ import annotations
@@ -125,11 +127,56 @@ def test_odd_describes_every_phase_in_step_order() -> None:
 
     odd = _text("odd.md")
     positions = []
-    for i, (name, _phase) in enumerate(PHASES, start=1):
+    for i, name in enumerate(PHASES, start=1):
         m = re.search(rf"^### 7\.{i} .*\b{name}\b", odd, re.MULTILINE | re.IGNORECASE)
         assert m is not None, f"docs/odd.md: no submodel heading '7.{i} ... {name}'"
         positions.append(m.start())
     assert positions == sorted(positions)
+    # Each submodel names the compiled function that step() calls for its phase.
+    step_source = Path(importlib.util.find_spec("revexport.engine.step").origin).read_text()
+    sections = re.split(r"^### ", odd, flags=re.MULTILINE)
+    for i, name in enumerate(PHASES, start=1):
+        call = re.search(rf"\b{name}\.(\w+)\(", step_source)
+        assert call is not None, f"engine/step.py does not call a function of phases/{name}.py"
+        ref = f"revexport.engine.phases.{name}.{call.group(1)}"
+        section = next(t for t in sections if t.startswith(f"7.{i} "))
+        assert ref in section, f"docs/odd.md 7.{i} does not name `{ref}`"
+
+
+#: What the docs must not mention: files outside the repository, and the engine that is gone.
+GONE = ("MODEL.md", "seed/", "REVEXPORT_BACKEND", "engine/kernels.py", "engine/context.py",
+        "phases/common.py", "NumPy twin")
+
+
+def _doc_files() -> list[Path]:
+    return [*sorted(DOCS.glob("*.md")), DOCS.parent / "README.md"]
+
+
+def test_docs_name_nothing_outside_the_repository_or_gone() -> None:
+    for path in _doc_files():
+        text = path.read_text(encoding="utf-8")
+        for word in GONE:
+            assert word not in text, f"{path.name} mentions {word!r}"
+
+
+def test_dotted_names_in_the_docs_exist() -> None:
+    """Every `revexport.module.name` the docs cite can be imported or looked up."""
+    for path in _doc_files():
+        for dotted in sorted(set(re.findall(r"`(revexport(?:\.\w+)+)", path.read_text("utf-8")))):
+            parts = dotted.split(".")
+            for cut in range(len(parts), 0, -1):
+                try:
+                    if importlib.util.find_spec(".".join(parts[:cut])) is None:
+                        continue
+                except ModuleNotFoundError:  # a parent is a module, not a package
+                    continue
+                obj: object = importlib.import_module(".".join(parts[:cut]))
+                for attr in parts[cut:]:
+                    assert hasattr(obj, attr), f"{path.name}: `{dotted}` does not exist"
+                    obj = getattr(obj, attr)
+                break
+            else:
+                raise AssertionError(f"{path.name}: `{dotted}` does not exist")
 
 
 def test_odd_and_doctrine_guide_name_every_builtin_doctrine() -> None:
@@ -151,3 +198,14 @@ def test_data_doc_names_every_shipped_column() -> None:
             header = next(csv.reader(fh))
         for column in header:
             assert f"`{column}`" in data, f"docs/data.md: column `{column}` of {filename} undocumented"
+
+
+def test_files_named_in_the_docs_exist() -> None:
+    """Every `dir/file.py` the docs cite is in the package (``src/revexport/``, or
+    ``src/revexport/engine/`` for `phases/...`) or the repository."""
+    root = DOCS.parent
+    bases = (root / "src" / "revexport", root / "src" / "revexport" / "engine", root)
+    for path in _doc_files():
+        for name in sorted(set(re.findall(r"`((?:\w+/)+\w+\.(?:py|toml|csv|md))", path.read_text("utf-8")))):
+            assert any((base / name).exists() for base in bases), (
+                f"{path.name}: `{name}` does not exist")
