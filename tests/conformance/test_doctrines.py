@@ -122,3 +122,48 @@ def test_an_empty_slot_keeps_a_python_doctrines_memory() -> None:
     # The Python doctrine's answer reached the world (normalised shares, valid targets).
     assert np.allclose(block.world.shares[4:, 0].sum(axis=-1), 1.0)
     assert np.all(block.world.shares[:4, 0] == 0)
+
+
+class Delegate(Doctrine):
+    """A Python doctrine that decides as a built-in spec does, through the Python boundary."""
+
+    name = "delegate-test"
+
+    def __init__(self, inner: str) -> None:
+        self.inner = get_doctrine(inner)
+
+    def init_memory(self, n_replicates, n_slots):
+        return self.inner.init_memory(n_replicates, n_slots)
+
+    def decide(self, obs, memory, rng):
+        return self.inner.decide(obs, memory, rng)
+
+
+@pytest.mark.parametrize("inner", ["militant", "factional", "gradualist"])
+def test_a_python_doctrine_runs_like_the_compiled_spec_it_delegates_to(inner) -> None:
+    """The extension point and the compiled kernel make the same decisions, memory included:
+    the same world after two years."""
+    from revexport.engine.run import Block
+    from revexport.engine.state import Static
+    from revexport.params import Parameters
+    from revexport.scenario import load_scenario
+
+    sc = load_scenario("middle-east-1979")
+    blocks = []
+    for doctrine in (get_doctrine(inner), Delegate(inner)):
+        static = Static.from_scenario(sc, 0, doctrine=doctrine.name)
+        block = Block.of(static, Parameters().table(30), {doctrine.name: doctrine},
+                         np.random.default_rng(8))
+        assert bool(block.python_groups) == isinstance(doctrine, Delegate)
+        for t in range(24):
+            block.step(t)
+        blocks.append(block)
+    compiled, python = (b.world for b in blocks)
+    assert compiled.export_spend.sum() > 0
+    # A Python doctrine keeps its memory itself; the world's doctrine arrays are the compiled
+    # doctrines' memory.
+    (_, _, memory), = blocks[1].python_groups
+    own = {"faction_weight": "weights", "stage": "stage", "successes_seen": "successes_seen"}
+    for name in compiled._fields:
+        kept = memory[own[name]] if name in own else getattr(python, name)
+        np.testing.assert_allclose(kept, getattr(compiled, name), rtol=1e-9, atol=1e-12, err_msg=name)
