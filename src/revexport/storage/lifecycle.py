@@ -205,8 +205,8 @@ class RunLifecycle:
                 time.sleep(0.05)
         f.close()
         owner = self.manifest.get("owner") or {}
-        raise RevexportError(f"run {self.root.name} is being computed by another process "
-                             f"(pid {owner.get('pid')} on {owner.get('host')})")
+        who = f" (pid {owner['pid']} on {owner.get('host')})" if owner.get("pid") else ""
+        raise RevexportError(f"run {self.root.name} is being computed by another process{who}")
 
     def _release(self) -> None:
         if self._lock is not None:
