@@ -153,9 +153,9 @@ def run(
         load_doctrine_file(str(doctrine_file))
     sc = load_scenario(scenario)
     if doctrine is not None:
-        from revexport.doctrines.registry import get_doctrine
+        from revexport.doctrines.parametric import resolve_doctrine
 
-        get_doctrine(doctrine)
+        resolve_doctrine(doctrine, sc.doctrines)
     table = read_design(design) if design is not None else None
     total = replicates * (len(table) if table is not None else 1)
     say_if_compiling()
@@ -232,8 +232,9 @@ def export_scenario(
     console.print(f"wrote {output}", highlight=False)
 
 
-def _doctrine_list(text: str | None) -> list[str]:
-    from revexport.doctrines.registry import doctrine_names, get_doctrine
+def _doctrine_list(text: str | None, scenario_doctrines: Any = None) -> list[str]:
+    from revexport.doctrines.parametric import resolve_doctrine
+    from revexport.doctrines.registry import doctrine_names
 
     if not text:
         return [n for n in doctrine_names() if n != "factional"] + ["factional"]
@@ -242,7 +243,7 @@ def _doctrine_list(text: str | None) -> list[str]:
         raise RevexportError("--doctrines: give at least two distinct doctrines separated by commas, "
                              f"e.g. nationalist,militant; got {text!r}")
     for n in names:
-        get_doctrine(n)
+        resolve_doctrine(n, scenario_doctrines or {})
     return names
 
 
@@ -307,8 +308,8 @@ def compare(
     from revexport.scenario.load import load_scenario
 
     check_seed(seed)
-    names = _doctrine_list(doctrines)
     sc = load_scenario(scenario)
+    names = _doctrine_list(doctrines, sc.doctrines)
     dates = parse_map_dates(map_dates, sc.start, sc.end)
     progress, advance = replicates_progress(replicates * len(names), "replicates")
     done: dict[str, int] = {}

@@ -19,7 +19,7 @@ Fn = TypeVar("Fn", bound=Callable[..., Any])
 
 def kernel(fn: Fn) -> Fn:
     """Compile ``fn`` with Numba: no Python objects, no GIL, cached on disk after the first call."""
-    return cast(Fn, numba.njit(cache=True, nogil=True)(fn))
+    return cast(Fn, numba.njit(cache=True, nogil=True, error_model="numpy")(fn))
 
 
 def cell(fn: Fn) -> Fn:
@@ -28,7 +28,7 @@ def cell(fn: Fn) -> Fn:
     Inlining matters: a call that is not inlined copies the world's record (dozens of arrays)
     at every cell.
     """
-    return cast(Fn, numba.njit(cache=True, nogil=True, inline="always")(fn))
+    return cast(Fn, numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(fn))
 
 
 def is_cached(fn: Any) -> bool:

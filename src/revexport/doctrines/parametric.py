@@ -25,7 +25,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from revexport.doctrines.registry import register_factory
+from revexport.doctrines.base import Doctrine
+from revexport.doctrines.registry import doctrine_names, get_doctrine, register_factory
 from revexport.doctrines.spec import DoctrineSpec, Policy, SpecDoctrine
 from revexport.errors import RevexportError
 
@@ -47,8 +48,8 @@ class ParametricDoctrine(SpecDoctrine):
         return f"ParametricDoctrine({self.name!r})"
 
 
-def register_from_toml(tables: Any, origin: str) -> list[str]:
-    """Register every ``[doctrines.NAME]`` table; return the names registered.
+def parse_doctrine_tables(tables: Any, origin: str) -> dict[str, ParametricSpec]:
+    """Validate ``[doctrines.NAME]`` tables; return each name's spec (nothing is registered).
 
     Raises
     ------
@@ -58,7 +59,7 @@ def register_from_toml(tables: Any, origin: str) -> list[str]:
     """
     if not isinstance(tables, Mapping):
         raise RevexportError(f"{origin}: must be a table of doctrines, got {type(tables).__name__}")
-    names = []
+    specs = {}
     for name, table in tables.items():
         where = f"{origin}.{name}"
         if name in _BUILTIN_NAMES:
@@ -66,7 +67,7 @@ def register_from_toml(tables: Any, origin: str) -> list[str]:
         if not isinstance(table, Mapping):
             raise RevexportError(f"{where}: must be a table")
         try:
-            policy = ParametricSpec.model_validate(dict(table))
+            specs[name] = ParametricSpec.model_validate(dict(table))
         except ValidationError as exc:
             err = exc.errors()[0]
             loc = ".".join(str(p) for p in err["loc"])
@@ -74,9 +75,39 @@ def register_from_toml(tables: Any, origin: str) -> list[str]:
             if err["type"] == "literal_error":
                 msg = f"must be one of {err.get('ctx', {}).get('expected')}"
             raise RevexportError(f"{where}{'.' + loc if loc else ''}: {msg}") from None
+    return specs
+
+
+def register_from_toml(tables: Any, origin: str) -> list[str]:
+    """Register every ``[doctrines.NAME]`` table process-wide; return the names registered.
+
+    Raises
+    ------
+    RevexportError
+        As :func:`parse_doctrine_tables`.
+    """
+    specs = parse_doctrine_tables(tables, origin)
+    for name, policy in specs.items():
         register_factory(name, functools.partial(ParametricDoctrine, name, policy))
-        names.append(name)
-    return names
+    return list(specs)
+
+
+def resolve_doctrine(name: str, scenario_doctrines: Mapping[str, Any]) -> Doctrine:
+    """The doctrine called ``name``: the scenario's own (``scenario.doctrines``) first, else
+    the registry's.
+
+    Raises
+    ------
+    RevexportError
+        ``doctrine must be one of {...}; got 'militnat'``.
+    """
+    if name in scenario_doctrines:
+        return ParametricDoctrine(name, ParametricSpec.model_validate(dict(scenario_doctrines[name])))
+    try:
+        return get_doctrine(name)
+    except RevexportError:
+        known = sorted(set(doctrine_names()) | set(scenario_doctrines))
+        raise RevexportError(f"doctrine must be one of {{{', '.join(known)}}}; got '{name}'") from None
 
 
 def load_doctrine_file(path: str) -> list[str]:

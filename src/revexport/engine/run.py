@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +77,14 @@ def slot_doctrines(static: Static, doctrines: Mapping[str, Doctrine]
     return specs, groups
 
 
+#: Steps a block runs between two looks at whether it should stop.
+CHECK_STEPS = 24
+
+
+class BlockStopped(Exception):
+    """A block was asked to stop before its last step."""
+
+
 @dataclass
 class Block:
     """One block of replicates, ready to step: the world, its parameters, doctrines, randomness
@@ -106,7 +114,8 @@ class Block:
         world = initial_world(static, par)
         specs, python = slot_doctrines(static, doctrines)
         tables = compile_slots(specs)
-        world.faction_weight[:] = np.asarray(tables.faction.weight)
+        world.faction_weight0[:] = np.asarray(tables.faction.weight)
+        world.faction_weight[:] = world.faction_weight0
         recorder.records = recorder.records._replace(
             faction_slot=0 if tables.n_factions[0] > 1 else -1)
         groups = [(d, slots, d.init_memory(n, len(slots))) for d, slots in python]
@@ -160,6 +169,7 @@ def simulate_block(
     recorder: Recorder | None = None,
     n_steps: int | None = None,
     timings: dict[str, float] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> World:
     """Simulate the replicates of one block, batched.
 
@@ -178,6 +188,9 @@ def simulate_block(
         Steps to run; the scenario's length by default.
     timings : dict, optional
         Accumulates the wall time of each phase, by name (the step then runs phase by phase).
+    should_stop : callable, optional
+        Asked every :data:`CHECK_STEPS` steps; when it answers True the block stops with
+        :class:`BlockStopped` (its partial results are of no use).
 
     Returns
     -------
@@ -191,8 +204,11 @@ def simulate_block(
     chunk = recorder.chunk_steps
     t = 0
     while t < n_steps:
+        if should_stop is not None and should_stop():
+            raise BlockStopped(f"block {block} stopped at step {t}")
         start = int(recorder.records.movement_start[0])
         t_end = min(n_steps, start + chunk) if chunk else n_steps
+        t_end = min(t_end, t + CHECK_STEPS)
         if b.python_groups or timings is not None:
             b.step(t, timings)
             t += 1
@@ -202,7 +218,7 @@ def simulate_block(
             if t < t_end:
                 recorder.ensure_room(bound)
                 continue
-        if chunk and t == t_end:
+        if chunk and t == min(n_steps, start + chunk):
             rec = recorder.records
             recorder.movement_chunk(start, rec.movement[: t_end - start])
             rec.movement_start[0] = t_end

@@ -230,6 +230,7 @@ class World(NamedTuple):
         (:class:`revexport.codes.Spend`)
     stage, faction_weight : (R, E, 4) doctrine memory: each faction's stage and influence
     successes_seen : (R, E) doctrine memory: successes the factions have already counted
+    faction_weight0 : (E, 4) each slot's starting influence of its doctrine's factions
     """
 
     economy: F
@@ -273,6 +274,7 @@ class World(NamedTuple):
     stage: F
     faction_weight: F
     successes_seen: F
+    faction_weight0: F
 
     @property
     def n_replicates(self) -> int:
@@ -348,6 +350,7 @@ def initial_world(static: Static, par: Any) -> World:
         new_war=zeros(r, e, s, dtype=bool), war_end=zeros(r, e, s, dtype=np.int64),
         shares=zeros(r, e, N_MEANS), spend=zeros(r, e, 4, s), stage=zeros(r, e, MAX_FACTIONS),
         faction_weight=zeros(r, e, MAX_FACTIONS), successes_seen=zeros(r, e),
+        faction_weight0=zeros(e, MAX_FACTIONS),
     )
     _first_month(world, st, par)
     return world

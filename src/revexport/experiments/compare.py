@@ -146,7 +146,7 @@ def compare(
         Fewer than two distinct doctrines, an unknown doctrine or a seed out of
         range, before anything is run or written.
     """
-    from revexport.doctrines.registry import get_doctrine
+    from revexport.doctrines.parametric import resolve_doctrine
 
     if isinstance(doctrines, str):
         doctrines = [doctrines]
@@ -156,9 +156,9 @@ def compare(
                              f"{names}")
     if not 0 <= seed < 2**63:
         raise RevexportError(f"seed must be in [0, 2**63 - 1], got {seed}")
-    for name in names:
-        get_doctrine(name)
     sc = load_scenario(scenario) if isinstance(scenario, str) else scenario
+    for name in names:
+        resolve_doctrine(name, sc.doctrines)
     runs: dict[str, Run] = {}
     for name in names:
         def advance(done: int, name: str = name) -> None:

@@ -15,12 +15,10 @@ import signal
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +28,7 @@ import pandas as pd
 from revexport import __version__
 from revexport.compiled import engine_name
 from revexport.doctrines.base import Doctrine
-from revexport.doctrines.registry import get_doctrine
+from revexport.doctrines.parametric import resolve_doctrine
 from revexport.engine.rng import block_sizes, default_block_size
 from revexport.engine.run import simulate_block
 from revexport.engine.state import Static
@@ -77,8 +75,13 @@ class _Job:
     staging: Path | None = None
 
 
-def _run_block(job: _Job, block: int, n: int, offset: int) -> pd.DataFrame:
-    """Simulate one block, write its tables; return its replicate summaries."""
+def _run_block(job: _Job, block: int, n: int, offset: int,
+               stop: threading.Event | None = None) -> pd.DataFrame:
+    """Simulate one block, write its tables; return its replicate summaries.
+
+    With ``stop``, the block gives up (:class:`~revexport.engine.run.BlockStopped`) soon after
+    the event is set.
+    """
     n_new = max(int(p.new_exporter_slots) for p in job.design)
     static = Static.from_scenario(job.scenario, n_new, doctrine=job.doctrine,
                                   article154=job.article154)
@@ -90,7 +93,8 @@ def _run_block(job: _Job, block: int, n: int, offset: int) -> pd.DataFrame:
         stream = MovementStream(files.write_path("movement", block), static.codes, offset,
                                 job.movement_stride)
     recorder = BlockRecorder(n, static.n_steps, static.n_states, movement_writer=stream)
-    world = simulate_block(static, par, job.doctrines, job.seed, block, recorder=recorder)
+    world = simulate_block(static, par, job.doctrines, job.seed, block, recorder=recorder,
+                           should_stop=None if stop is None else stop.is_set)
     if stream is not None:
         stream.close()
     events = events_frame(recorder.events(), static, offset)
@@ -238,7 +242,7 @@ def run_ensemble(
                                   doctrine=doctrine_name, article154=article154)
     for name in set(static.slot_doctrine):
         if name not in instances:
-            instances[name] = get_doctrine(name)
+            instances[name] = resolve_doctrine(name, sc.doctrines)
 
     label = doctrine_name or sc.exporters[0].doctrine
     run_id = run_id or (
@@ -338,7 +342,7 @@ def resume_run(
     instances: dict[str, Doctrine] = {}
     for name in set(m["slot_doctrines"]):
         try:
-            instances[name] = get_doctrine(name)
+            instances[name] = resolve_doctrine(name, sc.doctrines)
         except RevexportError:
             raise RevexportError(f"run {m['run_id']}: doctrine '{name}' is not registered; load "
                                  "its file first (--doctrine-file)") from None
@@ -356,18 +360,6 @@ def resume_run(
     sizes = block_sizes(int(m["replicates"]), int(m["block_size"]))
     _run_blocks(job, life, sizes, workers, progress)
     return Run.open(root)
-
-
-def _worker_init(parent: int) -> None:
-    # Ctrl-C reaches the whole process group; only the parent acts on it (and stops workers).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def orphaned() -> None:  # a worker whose parent was killed exits instead of computing on
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=orphaned, daemon=True).start()
 
 
 class _StopSignals:
@@ -397,20 +389,6 @@ class _StopSignals:
             signal.signal(sig, old)
 
 
-def _stop_pool(pool: ProcessPoolExecutor, pending: Sequence[Future[pd.DataFrame]]) -> None:
-    """Cancel queued blocks and end the worker processes now, without waiting for them."""
-    for fut in pending:
-        fut.cancel()
-    procs = list(pool._processes.values()) if pool._processes else []
-    for proc in procs:
-        proc.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in procs:
-        proc.join(timeout=1.0)
-        if proc.is_alive():
-            proc.kill()
-
-
 def _run_blocks(job: _Job, life: RunLifecycle, sizes: list[int], workers: int,
                 progress: Callable[[int], None] | None) -> dict[int, pd.DataFrame]:
     """Compute and commit every block not yet committed; record how the run ended."""
@@ -430,15 +408,19 @@ def _run_blocks(job: _Job, life: RunLifecycle, sizes: list[int], workers: int,
                     if progress:
                         progress(done)
             else:
-                pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)),
-                                           mp_context=get_context("spawn"),
-                                           initializer=_worker_init, initargs=(os.getpid(),))
+                # Threads, not processes: the compiled phases release the GIL, so blocks run in
+                # parallel with no worker start-up and nothing to pickle; Parquet writes release
+                # it too. A stop request reaches a running block within CHECK_STEPS steps.
+                halt = threading.Event()
+                pool = ThreadPoolExecutor(max_workers=min(workers, len(todo)),
+                                          thread_name_prefix="revexport-block")
                 pending: dict[Future[pd.DataFrame], int] = {}
                 try:
-                    pending = {pool.submit(_run_block, job, b, sizes[b], offsets[b]): b
+                    pending = {pool.submit(_run_block, job, b, sizes[b], offsets[b], halt): b
                                for b in todo}
                     while pending:
-                        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                        # A timeout keeps the main thread responsive to Ctrl-C.
+                        finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                         for fut in finished:
                             b = pending.pop(fut)
                             parts[b] = fut.result()
@@ -448,7 +430,10 @@ def _run_blocks(job: _Job, life: RunLifecycle, sizes: list[int], workers: int,
                                 progress(done)
                 except BaseException:
                     stop.stopping = True
-                    _stop_pool(pool, list(pending))
+                    halt.set()
+                    for fut in pending:
+                        fut.cancel()
+                    pool.shutdown(wait=True, cancel_futures=True)
                     raise
                 pool.shutdown()
         except KeyboardInterrupt:
@@ -459,12 +444,12 @@ def _run_blocks(job: _Job, life: RunLifecycle, sizes: list[int], workers: int,
             raise RunInterrupted(
                 f"run {run_id} is incomplete: {n_done} of {n_all} blocks ({done} of {sum(sizes)} "
                 f"replicates) kept; continue with: revexport resume {run_id} -o {out}") from None
-        except (OSError, BrokenProcessPool, RevexportError) as exc:
+        except (OSError, MemoryError, RevexportError) as exc:
             stop.stopping = True
             if isinstance(exc, OSError):
                 what = f"cannot write its files ({exc.strerror or exc})"
-            elif isinstance(exc, BrokenProcessPool):
-                what = "a worker process died (out of memory?)"
+            elif isinstance(exc, MemoryError):
+                what = "out of memory (try a smaller --block-size)"
             else:
                 what = str(exc)
             recorded = life.fail(what, time.perf_counter() - t0)

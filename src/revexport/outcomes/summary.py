@@ -203,7 +203,7 @@ def ensemble_table(replicates: pd.DataFrame, columns: dict[str, str] | None = No
         Coverage of both intervals (0.90: the 5th and 95th percentiles of the
         replicates, and a 90 % interval of the mean). The interval of the mean is a
         percentile bootstrap (1,000 resamples, fixed seed, so tables are
-        reproducible) up to 20,000 replicates, and normal-theory beyond, where
+        reproducible) up to 2,000 replicates, and normal-theory beyond, where
         the central limit theorem makes the two agree.
 
     Returns
@@ -227,7 +227,7 @@ def ensemble_table(replicates: pd.DataFrame, columns: dict[str, str] | None = No
             continue
         if len(x) == 1:
             mean_lo = mean_hi = np.nan
-        elif len(x) <= 20_000:
+        elif len(x) <= 2_000:
             means = x[rng.integers(0, len(x), size=(1000, len(x)))].mean(axis=1)
             mean_lo, mean_hi = np.quantile(means, q), np.quantile(means, 1 - q)
         else:

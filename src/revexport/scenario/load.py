@@ -184,7 +184,7 @@ def _check_references(sc: Scenario, origin: str) -> None:
         if key in pairs:
             raise RevexportError(f"{origin}: neighbours[{i}]: pair {key[0]}-{key[1]} listed twice")
         pairs.add(key)
-    names = doctrine_names()
+    names = sorted(set(doctrine_names()) | set(sc.doctrines))
     exporting: set[str] = set()
     by_code = {s.iso3: s for s in sc.states}
     for i, ex in enumerate(sc.exporters):
@@ -341,13 +341,14 @@ def load_toml(path: Path) -> Scenario:
     origin = path.name or str(path)
     data = read_toml_file(path, "no such scenario file or built-in scenario "
                                 f"(built-ins: {', '.join(builtin_names())})")
-    from revexport.doctrines.parametric import register_from_toml
+    from revexport.doctrines.parametric import parse_doctrine_tables
 
-    # A scenario file may declare its own parametrised doctrines.
-    doctrines = data.pop("doctrines", None)
+    # A scenario file may declare its own doctrines: they belong to the scenario, checked here
+    # and resolved when it runs; the process-wide registry is left alone.
+    doctrines = data.get("doctrines")
     if doctrines is not None:
         check_doctrine_tables(doctrines, origin=f"{origin}: doctrines")
-        register_from_toml(doctrines, origin=f"{origin}: doctrines")
+        parse_doctrine_tables(doctrines, origin=f"{origin}: doctrines")
     return validate_scenario(data, origin)
 
 

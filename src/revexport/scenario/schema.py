@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -121,6 +121,9 @@ class Scenario(_Strict):
         Run every exporter under the constitution's Article 154 switch.
     parameters : dict of str to float
         Overrides of :class:`revexport.params.Parameters`.
+    doctrines : dict of str to table
+        The scenario's own doctrines written as data (``[doctrines.NAME]`` tables, see
+        :mod:`revexport.doctrines.parametric`), usable by name in this scenario only.
     """
 
     name: str = Field(min_length=1, max_length=200)
@@ -133,6 +136,7 @@ class Scenario(_Strict):
     new_exporter_doctrine: str = Field(default="militant", max_length=200)
     article154: bool = False
     parameters: dict[str, float] = Field(default_factory=dict, max_length=1000)
+    doctrines: dict[str, dict[str, Any]] = Field(default_factory=dict, max_length=100)
 
     @field_validator("start", "end")
     @classmethod

@@ -44,6 +44,8 @@ def update(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, t: in
     mobilised = np.zeros(n_s)
     for r in range(n_r):
         q = par[r]
+        # The economy enters month t on the trend level of month t and leaves it on that of t + 1.
+        trend_now = math.exp(q.base_growth * t)
         trend = math.exp(q.base_growth * (t + 1))
         sanctioned, n_sp = sanctions_felt(w.sanctioning, w.superpower_sanction, st.gdp_share, r)
         members = 0.0
@@ -69,7 +71,7 @@ def update(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, t: in
             mobilised[x] += q.mobilisation_gain * sh[MILITARY]
         for s in range(n_s):
             shock = rng.normal(0.0, q.economy_noise) if q.economy_noise > 0 else 0.0
-            pull = q.economy_recovery * (trend - w.economy[r, s]) / trend
+            pull = q.economy_recovery * (trend_now - w.economy[r, s]) / trend_now
             w.economy[r, s] = max(w.economy[r, s] * math.exp(q.base_growth + extra[s] + shock + pull),
                                   q.economy_floor)
         for e in range(n_e):

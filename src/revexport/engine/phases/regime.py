@@ -156,5 +156,11 @@ def _new_exporters(w: World, st: StaticArrays, q: Any, r: int, aligned: Any, fir
             return
         w.slot_state[r, slot] = s
         proximity_row(st, s, q, w.proximity[r, slot])
+        # A new exporter starts afresh: nothing of a fallen predecessor in the slot carries over
+        # but the slot's cumulative costs (the run's totals).
         w.intent[r, slot, :] = 0.0
         w.rally[r, slot] = 0.0
+        w.successes[r, slot] = 0.0
+        w.successes_seen[r, slot] = 0.0
+        w.stage[r, slot, :] = 0.0
+        w.faction_weight[r, slot, :] = w.faction_weight0[slot]
