@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from revexport.codes import ALIGNED, CEASEFIRE, DEMOCRACY, NONALIGNED, WEST, Spend
 from revexport.engine.phases.regime import fall_hazard, resilience
@@ -193,17 +192,19 @@ def test_patronage_makes_a_regime_more_resilient(make_world):
     assert rates[1] < rates[0]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine defect: regime._new_exporters reuses a vacated slot without clearing what the "
-    "fallen exporter accumulated (successes, export_spend, war_cost, sanction_loss, doctrine "
-    "memory)"))
-def test_a_new_exporter_in_a_vacated_slot_inherits_nothing_from_the_fallen_one(make_world):
-    static, world, block = make_world(n=500, regime_hazard_width=0.02, aligned_probability=0.9,
-                                      coup_hazard=0.0)
+def test_a_new_exporter_in_a_vacated_slot_starts_afresh_but_the_slot_keeps_its_costs(make_world):
+    """A newly aligned state that takes the slot of a fallen exporter inherits none of its
+    successes or doctrine memory; the slot's cumulative costs are the run's totals and stay."""
+    static, world, block = make_world(n=500, regime_hazard_width=0.02,
+                                      aligned_probability=0.9, coup_hazard=0.0)
     fallen, rising = static.codes.index("YAR"), static.codes.index("OMN")
     world.slot_state[:, 1] = fallen  # a newly aligned exporter in the first new slot...
     world.regime[:, fallen] = ALIGNED
     world.successes[:, 1] = 3.0
+    world.successes_seen[:, 1] = 3.0
+    world.stage[:, 1] = 0.7
+    start = world.faction_weight[0, 1].copy()
+    world.faction_weight[:, 1] = (0.1, 0.2, 0.3, 0.4)  # the predecessor's factions had moved
     world.export_spend[:, 1] = 50.0
     world.legitimacy[:, fallen] = 0.0  # ...whose regime collapses this month
     world.movement[:, rising] = 0.99  # while another regime falls, most often aligned
@@ -211,4 +212,7 @@ def test_a_new_exporter_in_a_vacated_slot_inherits_nothing_from_the_fallen_one(m
     took = world.slot_state[:, 1] == rising
     assert took.sum() > 300
     assert np.all(world.successes[took, 1] == 0.0)
-    assert np.all(world.export_spend[took, 1] == 0.0)
+    assert np.all(world.successes_seen[took, 1] == 0.0)
+    assert np.all(world.stage[took, 1] == 0.0)
+    assert np.all(world.faction_weight[took, 1] == start)  # the slot doctrine's own start
+    assert np.all(world.export_spend[took, 1] == 50.0)

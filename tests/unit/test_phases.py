@@ -264,10 +264,9 @@ def test_economy_without_noise_recovers_to_its_trend_after_a_shock(make_world) -
     assert np.all(np.abs(ratio - 1.0) < 0.005)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine defect: home.update pulls the economy of step t toward the trend of step t + 1, "
-    "so without shocks it settles one month ahead of trend (ratio exp(base_growth))"))
 def test_economy_without_noise_settles_on_its_trend_not_a_month_ahead(make_world) -> None:
+    """Recovery pulls the economy of month t toward the trend of month t: the steady state is
+    exp(base_growth x t) itself (not exp(base_growth) above it)."""
     static, world, block = make_world(n=1, economy_noise=0.0, economy_recovery=0.05, base_growth=0.006)
     s = static.codes.index("JOR")
     for t in range(600):
