@@ -98,7 +98,14 @@ def read_design(path: str | Path) -> pd.DataFrame:
         raise RevexportError(f"{name}: not a UTF-8 text file") from None
     except OSError as exc:
         raise RevexportError(f"{name}: cannot read ({exc.strerror})") from None
-    reader = csv.reader(text.splitlines())
+    try:
+        return _parse_design(name, list(csv.reader(text.splitlines())))
+    except csv.Error as exc:
+        raise RevexportError(f"{name}: not a readable CSV file ({exc})") from None
+
+
+def _parse_design(name: str, lines: list[list[str]]) -> pd.DataFrame:
+    reader = iter(lines)
     try:
         header = next(reader)
     except StopIteration:
