@@ -337,7 +337,7 @@ def hindcast(
     workers: Annotated[int | None, typer.Option(
         "--workers", "-w", help="worker processes (default: one per core)")] = None,
 ) -> None:
-    """Score the historical posture against 1979-1990 (MODEL.md section 6) and write a report."""
+    """Score the historical posture against 1979-1990 (docs/odd.md, section 1.2) and write a report."""
     from revexport.experiments.hindcast import run_hindcast
     from revexport.report import build_report
 

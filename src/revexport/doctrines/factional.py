@@ -1,6 +1,6 @@
 """Factions inside the exporter, whose influence shifts with outcomes.
 
-MODEL.md section 4: the four views of the seed as factions -- nationalist, militant,
+The product definition: the four views of the seed as factions -- nationalist, militant,
 pragmatic, gradualist -- whose weights shift with what happens: an attack from outside and
 successes abroad strengthen the militants; war exhaustion and economic crisis strengthen the
 pragmatists and nationalists; hostility from abroad (the coalition) feeds the militants, as

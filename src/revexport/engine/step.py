@@ -1,4 +1,4 @@
-"""THE order of one monthly step (MODEL.md section 3).
+"""THE order of one monthly step (docs/odd.md, section 3).
 
 Each phase is a compiled function over the whole block -- replicates x states, or exporters x
 states -- that changes the world in place; :func:`step` calls them in the model's order. Phases

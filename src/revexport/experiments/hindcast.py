@@ -1,6 +1,6 @@
 """The 1979-1990 hindcast: the historical posture scored against what happened.
 
-MODEL.md section 6. The checks are measured on the model's outcomes; the
+The checks (docs/odd.md, section 1.2) are measured on the model's outcomes; the
 historical dates are data for the comparison, never inputs to the model.
 
 1. ``first_strike``: a neighbour of the exporter strikes it first within

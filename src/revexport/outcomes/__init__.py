@@ -1,4 +1,4 @@
-"""What is measured: per-step metrics, events and per-replicate summaries (MODEL.md section 5)."""
+"""What is measured: per-step metrics, events and per-replicate summaries (docs/odd.md, section 7.8)."""
 
 from revexport.outcomes.recorder import EVENT_KINDS, STEP_METRICS, BlockRecorder
 from revexport.outcomes.summary import MAIN_OUTCOMES, ensemble_table, replicate_summary

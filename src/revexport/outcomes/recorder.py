@@ -1,4 +1,4 @@
-"""What is measured (MODEL.md section 5), named once.
+"""What is measured (docs/odd.md, section 7.8), named once.
 
 The record phase (:mod:`revexport.engine.phases.record`) writes every step's metrics and
 events into the block's buffers; :class:`BlockRecorder` also streams movement strength by

@@ -1,6 +1,6 @@
 """Phase 3 -- movements: the exporter-aligned movement in each state grows or shrinks.
 
-Growth (Gurr 1970: mobilisation of grievance; MODEL.md section 3):
+Growth (Gurr 1970: mobilisation of grievance):
 
 * propaganda x affinity x grievance x the exporter's attractiveness (demonstration effect:
   its legitimacy, economy, cohesion and successes abroad);

@@ -1,4 +1,4 @@
-"""Phase 8 -- record: the step's outcomes into the block's buffers (MODEL.md section 5).
+"""Phase 8 -- record: the step's outcomes into the block's buffers (docs/odd.md, section 7.8).
 
 The per-step metrics of every replicate, the events of the step (regime changes, wars begun
 and ended, coalition moves) and, when asked, movement strength by state, are written into
