@@ -84,7 +84,7 @@ class Nation(mesa.Agent):
 
     def __init__(self, model: RevolutionModel, spec: StateSpec, row: int) -> None:
         super().__init__(model)
-        self.row = row  # position in the scenario: ties are broken by it, as in the engine
+        self.row = row  # position in the scenario: new exporters are seated in this order
         self.code = spec.iso3
         self.gdp0 = spec.gdp
         self.capability0 = spec.capability
@@ -113,7 +113,7 @@ class Nation(mesa.Agent):
         self.intent: dict[Exporter, float] = {}  # estimate of each exporter's hostile intent
         self.threat: dict[Exporter, float] = {}
         self.max_threat = 0.0
-        self.was_member = False
+        self.was_member = False  # in the coalition when this month's responses began
 
     # -- what the state is --------------------------------------------------------------------
     @property
