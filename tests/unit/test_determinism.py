@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
+import pytest
 
 import revexport as rx
 from revexport.storage import read_manifest, read_table
@@ -54,7 +55,10 @@ def test_replicates_are_distinct_within_a_block(tmp_path) -> None:
     assert final["exporter_economy"].nunique() == 40
 
 
-def test_an_interrupted_run_keeps_finished_blocks(tmp_path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_interrupted_run_keeps_finished_blocks(tmp_path, workers: int) -> None:
+    """Stopped after its first finished block, a run keeps the blocks it finished. In one
+    worker that is block 0; with blocks on two threads it is whichever finished first."""
     calls = []
 
     def stop_after_first_block(done: int) -> None:
@@ -63,13 +67,18 @@ def test_an_interrupted_run_keeps_finished_blocks(tmp_path) -> None:
 
     try:
         rx.run_ensemble("middle-east-1979", replicates=30, block_size=10, out_dir=tmp_path,
-                        run_id="cut", progress=stop_after_first_block)
+                        run_id="cut", workers=workers, progress=stop_after_first_block)
     except KeyboardInterrupt:
         pass
     manifest = read_manifest(tmp_path / "cut")
     assert manifest["status"] == "incomplete"
-    assert manifest["blocks_done"] == [0]
-    assert len(read_table(tmp_path / "cut", "replicates")) == 10
+    done = manifest["blocks_done"]
+    if workers == 1:
+        assert done == [0]
+    assert 1 <= len(done) < 3 and set(done) <= {0, 1, 2}
+    reps = read_table(tmp_path / "cut", "replicates")
+    assert len(reps) == 10 * len(done)
+    assert sorted(reps["replicate"]) == sorted(10 * b + i for b in done for i in range(10))
 
 
 def test_whole_compiled_steps_and_phase_by_phase_steps_give_the_same_world() -> None:
