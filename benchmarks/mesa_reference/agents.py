@@ -19,6 +19,7 @@ neighbours' order could otherwise matter.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -323,7 +324,7 @@ class Nation(mesa.Agent):
             extra = (p.domestic_growth_bonus * ex.shares[DOMESTIC]
                      + p.trade_growth_bonus * ex.shares[DIPLOMACY]
                      - p.export_spending_drag * ex.posture - m.sanction_drag)
-        pull = p.economy_recovery * (m.trend - self.economy) / m.trend
+        pull = p.economy_recovery * (m.trend_now - self.economy) / m.trend_now
         shock = m.random.gauss(0.0, p.economy_noise)
         self.economy = max(self.economy * math.exp(p.base_growth + extra + shock + pull),
                            p.economy_floor)
@@ -372,15 +373,16 @@ class Superpower(Nation):
 class Exporter(mesa.Agent):
     """A revolutionary programme seated in a state, run by a doctrine.
 
-    Its successes abroad, rally and doctrine memory belong to the programme: a later regime
-    seated in the same place inherits them, as in the engine's exporter slots.
+    Each regime seated here starts afresh (successes abroad, rally, doctrine memory); only the
+    costs, the run's totals, carry over.
     """
 
     model: RevolutionModel
 
-    def __init__(self, model: RevolutionModel, doctrine: Doctrine) -> None:
+    def __init__(self, model: RevolutionModel, doctrine: Callable[[], Doctrine]) -> None:
         super().__init__(model)
-        self.doctrine = doctrine
+        self.new_doctrine = doctrine
+        self.doctrine = doctrine()
         self.home: Nation | None = None
         self.proximity: dict[Nation, float] = {}
         self.wars: dict[Nation, War] = {}
@@ -425,6 +427,8 @@ class Exporter(mesa.Agent):
             self.proximity[n] = prox
             n.intent[self] = 0.0
         self.rally = 0.0
+        self.successes = 0.0
+        self.doctrine = self.new_doctrine()
 
     def vacate(self) -> None:
         """The regime fell: its wars end and it stops exporting."""

@@ -72,7 +72,7 @@ class RevolutionModel(mesa.Model):
         doctrines = [doctrine or ex.doctrine for ex in scenario.exporters]
         doctrines += [scenario.new_exporter_doctrine] * int(self.p.new_exporter_slots)
         for name in doctrines:
-            Exporter(self, DOCTRINES[name]())
+            Exporter(self, DOCTRINES[name])
         self.exporters = self.agents.select(agent_type=Exporter)
         for n in self.states:
             n.intent = dict.fromkeys(self.exporters, 0.0)
@@ -85,7 +85,7 @@ class RevolutionModel(mesa.Model):
         # What the exporters observe this month, and what home life reads (set each step).
         self.targets: list[Nation] = []
         self.coalition_share = self.sanction_pressure = 0.0
-        self.trend = self.sanction_drag = self.hostility = 0.0
+        self.trend = self.trend_now = self.sanction_drag = self.hostility = 0.0
 
         self.wars_started = 0
         self.regime_changes = 0
@@ -253,6 +253,8 @@ class RevolutionModel(mesa.Model):
     def update_home(self) -> None:
         """Economies, legitimacy, cohesion and capability move at home."""
         p = self.p
+        # The economy enters the month on this month's trend level and leaves it on the next's.
+        self.trend_now = math.exp(p.base_growth * (self.steps - 1))
         self.trend = math.exp(p.base_growth * self.steps)
         sanctioned, blocs = self.sanctioned_share(), self.bloc_sanctions()
         self.sanction_drag = p.sanction_drag * sanctioned + p.superpower_sanction_drag * blocs

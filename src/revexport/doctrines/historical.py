@@ -24,4 +24,4 @@ from revexport.doctrines.registry import register_spec
 WEIGHTS_1979: tuple[float, float, float, float] = (0.30, 0.35, 0.25, 0.10)
 
 register_spec("historical", factional(
-    WEIGHTS_1979, "factional, starting from the 1979 balance of factions"))
+    WEIGHTS_1979, "factional, starting from the balance of factions at the revolution"))
