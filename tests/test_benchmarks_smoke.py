@@ -17,12 +17,13 @@ def test_quick_benchmark_writes_every_section(tmp_path) -> None:
     assert res.returncode == 0, res.stderr
     text = out.read_text()
     for heading in ("## Throughput on middle-east-1979", "## Where the time goes",
-                    "replicates on 2 cores",
+                    "## `revexport run -r", "## A design of many parameter sets",
                     "## Scaling on synthetic worlds", "## A long run of a large world",
                     "## The machine's limits", "## Statistical equivalence with the Mesa reference"):
         assert heading in text, heading
     assert "| Mesa 3.3 reference | 1 |" in text
-    assert "| revexport, NumPy phases only | 1 |" in text
+    assert "| revexport | 1 |" in text and "| revexport | 2 |" in text
+    assert "| decision |" in text  # the phase profile names the phases
 
 
 def test_mesa_reference_matches_engine_outcome_names() -> None:

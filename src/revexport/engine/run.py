@@ -124,7 +124,7 @@ class Block:
                    python_groups=groups)
 
     @classmethod
-    def build(cls, scenario: str = "middle-east-1979", n: int = 1000, seed: int = 0,
+    def build(cls, scenario: str, n: int = 1000, seed: int = 0,
               doctrine: str | None = None, n_steps: int | None = None,
               **overrides: float) -> Block:
         """A block of ``n`` replicates of a built-in scenario (or TOML path) under ``doctrine``,
