@@ -409,11 +409,11 @@ def runs(
                               "replicates_done": r["replicates_done"], "seed": r["seed"],
                               "created": r["created"]}, default=int))
         return
-    df["replicates"] = [str(n) if n == d else f"{d} of {n}"
+    df["replicates"] = [str(n) if n == d else f"{d}/{n}"
                         for n, d in zip(df["replicates"], df["replicates_done"], strict=True)]
     t = Table(title=f"{len(df)} runs in {out / catalog.CATALOG}", title_justify="left")
     for c in ("run_id", "created", "scenario", "doctrine", "seed", "replicates", "status", "wall s"):
-        t.add_column(c, no_wrap=c == "run_id")
+        t.add_column(c, no_wrap=c in ("run_id", "status"))
     for r in df.to_dict(orient="records"):
         wall = r["wall_time_s"]
         t.add_row(*(str(r[c]) for c in ("run_id", "created", "scenario", "doctrine", "seed",
@@ -429,9 +429,9 @@ def resume(
     out: Annotated[Path, typer.Option("--out", "-o", help="directory the run was written to")
                    ] = Path("runs"),
     workers: Annotated[int | None, typer.Option(
-        "--workers", "-w", help="worker processes (default: the run's)")] = None,
+        "--workers", "-w", help="parallel workers (default: the run's)")] = None,
     doctrine_file: Annotated[Path | None, typer.Option(
-        help="TOML file with [doctrines.NAME] tables the run used")] = None,
+        help="TOML file of the doctrines the run used")] = None,
 ) -> None:
     """Finish an interrupted, killed or failed run: compute only its missing blocks."""
     from revexport.doctrines.parametric import load_doctrine_file
