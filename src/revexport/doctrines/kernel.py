@@ -84,16 +84,18 @@ def with_defence(shares: Any, at_war: bool, need: float) -> None:
 
 
 @kernel
-def policy_allocation(pol: Any, q: Any, r: int, k: int, at_war: Any, sanctions: Any,
-                      valid_target: Any, affinity: Any, grievance: Any, target_legitimacy: Any,
-                      movement: Any, proximity: Any, regime: Any, alignment: Any, protected: Any,
-                      power: Any, target_power: Any, shares: Any, targets: Any) -> int:
-    """One policy's allocation for slot ``k`` in replicate ``r`` (the arrays are the
-    observation's, passed one by one because a call carrying the whole record is slow).
+def policy_allocation(pol: Any, q: Any, r: int, k: int, obs: Observation, shares: Any,
+                      targets: Any) -> int:
+    """One policy's allocation for slot ``k`` in replicate ``r``.
 
     Writes ``shares`` (6,) and ``targets`` (S,); returns the state it opens a war on, or -1.
     """
     n_s = targets.shape[0]
+    (at_war, sanctions, valid_target, affinity, grievance, target_legitimacy, movement, proximity,
+     regime, alignment, protected, power, target_power) = (
+        obs.at_war, obs.sanctions, obs.valid_target, obs.affinity, obs.grievance,
+        obs.target_legitimacy, obs.movement, obs.proximity, obs.regime, obs.alignment,
+        obs.protected, obs.power, obs.target_power)
     n_wars = 0
     for s in range(n_s):
         n_wars += at_war[r, k, s]
@@ -193,11 +195,7 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
     tg = np.zeros((4, n_s))
     strike = np.full(4, -1)
     signal = np.zeros(4)
-    (par, active, at_war_all, sanctions, valid, affinity, grievance, legit, movement, proximity,
-     regime, alignment, protected, power, target_power) = (
-        obs.params, obs.active, obs.at_war, obs.sanctions, obs.valid_target, obs.affinity,
-        obs.grievance, obs.target_legitimacy, obs.movement, obs.proximity, obs.regime,
-        obs.alignment, obs.protected, obs.power, obs.target_power)
+    par, active, at_war_all = obs.params, obs.active, obs.at_war
     own_legit, own_economy, cohesion = obs.legitimacy, obs.economy, obs.cohesion
     attacked, successes, threat_felt, weariness = (obs.attacked, obs.successes, obs.threat_felt,
                                                    obs.weariness)
@@ -214,10 +212,7 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
             for s in range(n_s):
                 at_war = at_war or at_war_all[r, k, s]
             for j in range(n_policies[k]):
-                pstrike[j] = policy_allocation(
-                    policy[k, j], q, r, k, at_war_all, sanctions, valid, affinity, grievance,
-                    legit, movement, proximity, regime, alignment, protected, power, target_power,
-                    psh[j], ptg[j])
+                pstrike[j] = policy_allocation(policy[k, j], q, r, k, obs, psh[j], ptg[j])
             for c in range(n_f):
                 f = faction[k, c]
                 calm, bold = f.calm, f.bold
