@@ -361,6 +361,73 @@ def hindcast(
     console.print(f"report: {path}", highlight=False)
 
 
+@app.command()
+@guarded
+def sensitivity(
+    scenario: Annotated[str, typer.Argument(
+        help="built-in scenario name, synthetic:N, or a scenario TOML file")] = "middle-east-1979",
+    doctrine: Annotated[str | None, typer.Option(
+        "--doctrine", "-d", help="doctrine of the exporter (default: the scenario's)")] = None,
+    method: Annotated[str, typer.Option(help="sobol (first and total order) or morris")] = "sobol",
+    params_: Annotated[str, typer.Option(
+        "--params", help="parameters to vary, a,b,c or all (each over its declared range)")] = "all",
+    n: Annotated[int, typer.Option(
+        "-n", help="SALib's N: a power of two for sobol (N(D+2) points), trajectories for morris")
+    ] = 64,
+    replicates: Annotated[int, typer.Option("--replicates", "-r", help="replicates per point")] = 10,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="random seed")] = 0,
+    out: Annotated[Path, typer.Option("--out", "-o", help="directory for run outputs")
+                   ] = Path("runs"),
+    outcomes: Annotated[str | None, typer.Option(
+        help="outcomes to analyse, x,y (default: the three hindcast checks, wars_started, "
+             "coalition_mean, sanctions_mean)")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", help="worker processes (default: one per core)")] = None,
+) -> None:
+    """Global sensitivity analysis (SALib): the whole sample as one design run, then indices."""
+    from revexport.experiments.sensitivity import (
+        INDEX_COLUMNS,
+        check_size,
+        outcomes_of,
+        problem_of,
+        run_sensitivity,
+        top_parameters,
+    )
+    from revexport.scenario.load import load_scenario
+
+    check_seed(seed)
+    problem = problem_of(params_)
+    outcomes_of(outcomes)
+    points = check_size(method, n, problem["num_vars"], replicates)
+    sc = load_scenario(scenario)
+    if doctrine is not None:
+        from revexport.doctrines.parametric import resolve_doctrine
+
+        resolve_doctrine(doctrine, sc.doctrines)
+    say_if_compiling()
+    progress, advance = replicates_progress(points * replicates, "replicates")
+    with progress:
+        result = run_sensitivity(sc, doctrine=doctrine, method=method, params=problem["names"],
+                                 n=n, replicates=replicates, seed=seed, out_dir=out,
+                                 outcomes=outcomes, workers=workers, progress=advance)
+    m = result.manifest
+    t = Table(title=f"{m['scenario']} | doctrine {m['doctrine']} | {method} | {m['num_vars']} "
+                    f"parameters | {points} points x {replicates} replicates | seed {seed}",
+              title_justify="left")
+    cols = INDEX_COLUMNS[method]
+    for c in ("outcome", "parameter", *cols):
+        t.add_column(c, no_wrap=c in ("outcome", "parameter"),
+                     justify="left" if c in ("outcome", "parameter") else "right")
+    top = top_parameters(result.indices, method, k=5)
+    for d in top.to_dict(orient="records"):
+        t.add_row(str(d["outcome"]), str(d["parameter"]), *(f"{d[c]:.3f}" for c in cols))
+    console.print(t)
+    if m["outcomes_without_indices"]:
+        console.print("no indices (constant or undefined over the sample): "
+                      f"{', '.join(m['outcomes_without_indices'])}", highlight=False)
+    console.print(f"wrote {result.paths['indices'].parent} (run {m['run_id']})", highlight=False)
+
+
 def _p_text(p: float) -> str:
     """``p=0.012``, or ``p < 1e-300`` for a p-value that underflows to 0."""
     return "p < 1e-300" if p == 0 else f"p={p:.2g}"

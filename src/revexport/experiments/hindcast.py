@@ -67,6 +67,30 @@ class Hindcast:
     comparison: Comparison
 
 
+def pattern_checks(replicates: pd.DataFrame) -> pd.DataFrame:
+    """Whether each replicate meets checks 1-3 (the per-replicate definitions :func:`score` uses).
+
+    Parameters
+    ----------
+    replicates : DataFrame
+        Per-replicate summaries (``first_strike_neighbour``, ``first_strike_step``,
+        ``monarchy_coalition_step``, ``aligned_final``).
+
+    Returns
+    -------
+    DataFrame
+        One boolean column per check (``first_strike``, ``monarchy_coalition``,
+        ``no_aligned_regime``), indexed like ``replicates``.
+    """
+    h = replicates
+    return pd.DataFrame({
+        "first_strike": h["first_strike_neighbour"].astype(bool)
+        & (h["first_strike_step"] <= HISTORY["first_strike"][3]),
+        "monarchy_coalition": h["monarchy_coalition_step"] <= HISTORY["monarchy_coalition"][3],
+        "no_aligned_regime": h["aligned_final"] == 0,
+    }, index=h.index)
+
+
 def score(historical: pd.DataFrame, militant: pd.DataFrame,
           nationalist: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Score the four checks from per-replicate summaries.
@@ -79,10 +103,8 @@ def score(historical: pd.DataFrame, militant: pd.DataFrame,
         check, replicate, step (NaN if the event never happened), historical_step.
     """
     h = historical
-    strike_ok = h["first_strike_neighbour"].astype(bool) & (
-        h["first_strike_step"] <= HISTORY["first_strike"][3])
-    coal_ok = h["monarchy_coalition_step"] <= HISTORY["monarchy_coalition"][3]
-    none_ok = h["aligned_final"] == 0
+    checks = pattern_checks(h)
+    strike_ok, coal_ok, none_ok = (checks[c] for c in HISTORY)
     rows = [
         dict(check="first_strike",
              description="a neighbour strikes the exporter first within 24 months",
