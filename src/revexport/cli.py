@@ -174,6 +174,55 @@ def run(
 
 @app.command()
 @guarded
+def sweep(
+    design: Annotated[Path, typer.Argument(
+        help="CSV of parameter sets (a header of parameter names, one set a row)")],
+    scenario: Annotated[str, typer.Argument(
+        help="built-in scenario name, synthetic:N, or a scenario TOML file")] = "middle-east-1979",
+    doctrine: Annotated[str | None, typer.Option(
+        "--doctrine", "-d", help="doctrine of the exporter (default: the scenario's)")] = None,
+    replicates: Annotated[int, typer.Option(
+        "--replicates", "-r", help="stochastic replicates per parameter set")] = 100,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="random seed")] = 0,
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="directory for run outputs (shared by every worker)")] = Path("runs"),
+    scheduler: Annotated[str | None, typer.Option(
+        help="address of a running Dask scheduler, tcp://HOST:8786 (default: a local cluster)")
+    ] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", help="worker processes of the local cluster (default: one per core)")
+    ] = None,
+    block_size: Annotated[int | None, typer.Option(
+        help="replicates per block (fixes the random streams); default from the world's size")
+    ] = None,
+) -> None:
+    """Run a design as blocks on a Dask cluster: the same run, files and results as ``run``."""
+    from revexport.experiments.design import read_design
+    from revexport.experiments.sweep import sweep as run_sweep
+    from revexport.scenario.load import load_scenario
+
+    check_seed(seed)
+    table = read_design(design)
+    sc = load_scenario(scenario)
+    if doctrine is not None:
+        from revexport.doctrines.parametric import resolve_doctrine
+
+        resolve_doctrine(doctrine, sc.doctrines)
+    say_if_compiling()
+    progress, advance = replicates_progress(replicates * len(table), "replicates")
+    with progress:
+        result = run_sweep(table, sc, doctrine=doctrine, replicates=replicates, seed=seed,
+                           out_dir=out, scheduler=scheduler, workers=workers,
+                           block_size=block_size, progress=advance)
+    m = result.manifest
+    print_summary(result.summary(), f"{m['scenario']} | doctrine {m['doctrine']} | {len(table)} "
+                  f"parameter sets x {replicates} replicates | seed {seed} | Dask {m['scheduler']}, "
+                  f"{m['workers']} workers | {m['wall_time_s']:.2f} s")
+    console.print(f"wrote {result.root}", highlight=False)
+
+
+@app.command()
+@guarded
 def scenarios() -> None:
     """List the built-in scenarios, one line each."""
     from revexport.scenario.load import builtin_names, load_scenario
@@ -499,6 +548,9 @@ def resume(
         "--workers", "-w", help="parallel workers (default: the run's)")] = None,
     doctrine_file: Annotated[Path | None, typer.Option(
         help="TOML file of the doctrines the run used")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        help="run the missing blocks on Dask: a scheduler's address (tcp://HOST:8786), or "
+             "'local' for a local cluster of --workers processes")] = None,
 ) -> None:
     """Finish an interrupted, killed or failed run: compute only its missing blocks."""
     from revexport.doctrines.parametric import load_doctrine_file
@@ -512,7 +564,13 @@ def resume(
     m = read_manifest(root)
     progress, advance = replicates_progress(int(m["replicates"]), "replicates")
     with progress:
-        result = resume_run(root, workers=workers, progress=advance)
+        if scheduler is None:
+            result = resume_run(root, workers=workers, progress=advance)
+        else:
+            from revexport.experiments.sweep import resume_sweep
+
+            result = resume_sweep(root, None if scheduler == "local" else scheduler,
+                                  workers=workers, progress=advance)
     m = result.manifest
     print_summary(result.summary(), f"{m['scenario']} | doctrine {m['doctrine']} | "
                   f"{m['replicates']} replicates | seed {m['seed']} | {m['wall_time_s']:.2f} s")

@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -209,6 +209,55 @@ def run_ensemble(
     -------
     Run
     """
+    plan = _plan_ensemble(scenario, doctrine, replicates, seed, out_dir, parameters=parameters,
+                          design=design, article154=article154, block_size=block_size,
+                          workers=workers, record_movement=record_movement,
+                          movement_stride=movement_stride, run_id=run_id)
+    job, life = plan.begin()
+    parts = _run_blocks(job, life, plan.sizes, plan.workers, progress)
+    reps = pd.concat([parts[b] for b in sorted(parts)], ignore_index=True)
+    return Run(root=plan.root, manifest=plan.manifest, replicates=reps)
+
+
+@dataclass
+class _Plan:
+    """A run checked and described, nothing written yet: :meth:`begin` starts it on disk."""
+
+    root: Path
+    manifest: dict[str, Any]
+    job: _Job
+    sizes: list[int]
+    workers: int
+
+    def begin(self) -> tuple[_Job, RunLifecycle]:
+        """Create the run directory, store the scenario, lock the run and mark it ``running``."""
+        RunFiles(self.root).prepare()
+        try:
+            write_scenario(self.root, self.job.scenario)
+        except OSError as exc:
+            raise RevexportError(f"{self.root}: cannot write the run's scenario ({exc.strerror})"
+                                 ) from None
+        life = RunLifecycle.begin(self.root, self.manifest)
+        return replace(self.job, staging=life.staging), life
+
+
+def _plan_ensemble(
+    scenario: Scenario | str,
+    doctrine: str | Doctrine | None,
+    replicates: int,
+    seed: int,
+    out_dir: Path | str,
+    *,
+    parameters: Mapping[str, float] | None,
+    design: pd.DataFrame | None,
+    article154: bool | None,
+    block_size: int | None,
+    workers: int | None,
+    record_movement: bool,
+    movement_stride: int,
+    run_id: str | None,
+) -> _Plan:
+    """Check the arguments of :func:`run_ensemble` and build its job and manifest; write nothing."""
     sc = load_scenario(scenario) if isinstance(scenario, str) else scenario
     if not 1 <= replicates <= MAX_REPLICATES:
         raise RevexportError(f"replicates must be in [1, {MAX_REPLICATES}], got {replicates}")
@@ -249,8 +298,6 @@ def run_ensemble(
         f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{label}-s{seed}-{uuid.uuid4().hex[:6]}"
     )
     root = Path(out_dir) / run_id
-    files = RunFiles(root)
-    files.prepare()
     sizes = block_sizes(replicates, block_size)
     manifest: dict[str, Any] = {
         "run_id": run_id,
@@ -284,18 +331,11 @@ def run_ensemble(
         "numpy": np.__version__,
         "engine": engine_name(),
     }
-    try:
-        write_scenario(root, sc)
-    except OSError as exc:
-        raise RevexportError(f"{root}: cannot write the run's scenario ({exc.strerror})") from None
-    life = RunLifecycle.begin(root, manifest)
     job = _Job(scenario=sc, design=tuple(rows), per_row=per_row, doctrine=doctrine_name,
                doctrines=instances,
                article154=article154, seed=seed, root=root, record_movement=record_movement,
-               movement_stride=movement_stride, staging=life.staging)
-    parts = _run_blocks(job, life, sizes, workers, progress)
-    reps = pd.concat([parts[b] for b in sorted(parts)], ignore_index=True)
-    return Run(root=root, manifest=manifest, replicates=reps)
+               movement_stride=movement_stride)
+    return _Plan(root=root, manifest=manifest, job=job, sizes=sizes, workers=workers)
 
 
 def resume_run(
@@ -303,6 +343,7 @@ def resume_run(
     *,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    execute: BlockExecutor | None = None,
 ) -> Run:
     """Finish a run that was interrupted, killed or stopped by an error.
 
@@ -320,6 +361,9 @@ def resume_run(
         Worker processes; the run's original number by default.
     progress : callable, optional
         Called with the number of replicates stored after each block.
+    execute : BlockExecutor, optional
+        Run the blocks elsewhere (:func:`revexport.experiments.sweep.resume_sweep`); on
+        threads in this process by default.
 
     Returns
     -------
@@ -358,7 +402,7 @@ def resume_run(
                movement_stride=int(m["movement_stride"]),
                staging=life.staging)
     sizes = block_sizes(int(m["replicates"]), int(m["block_size"]))
-    _run_blocks(job, life, sizes, workers, progress)
+    _run_blocks(job, life, sizes, workers, progress, execute)
     return Run.open(root)
 
 
@@ -389,8 +433,17 @@ class _StopSignals:
             signal.signal(sig, old)
 
 
+#: Runs blocks elsewhere (on a Dask cluster, say): called with the job, the blocks to compute as
+#: (block, replicates, offset) and a commit function, to call in this process with each finished
+#: block and its replicate summaries. Stopping (Ctrl-C, an error) reaches it as an exception
+#: raised from the commit function or its own waiting; it stops its blocks and re-raises.
+BlockExecutor = Callable[[_Job, list[tuple[int, int, int]], Callable[[int, pd.DataFrame], None]],
+                         None]
+
+
 def _run_blocks(job: _Job, life: RunLifecycle, sizes: list[int], workers: int,
-                progress: Callable[[int], None] | None) -> dict[int, pd.DataFrame]:
+                progress: Callable[[int], None] | None,
+                execute: BlockExecutor | None = None) -> dict[int, pd.DataFrame]:
     """Compute and commit every block not yet committed; record how the run ended."""
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int).tolist()
     todo = [b for b in range(len(sizes)) if b not in set(life.blocks_done)]
@@ -398,9 +451,20 @@ def _run_blocks(job: _Job, life: RunLifecycle, sizes: list[int], workers: int,
     done = sum(sizes[b] for b in life.blocks_done)
     t0 = time.perf_counter()
     run_id = str(life.manifest["run_id"])
+
+    def _commit(b: int, reps: pd.DataFrame) -> None:
+        nonlocal done
+        parts[b] = reps
+        life.block_committed(b)
+        done += sizes[b]
+        if progress:
+            progress(done)
+
     with _StopSignals() as stop:
         try:
-            if workers == 1 or len(todo) <= 1:
+            if execute is not None:
+                execute(job, [(b, sizes[b], offsets[b]) for b in todo], _commit)
+            elif workers == 1 or len(todo) <= 1:
                 for b in todo:
                     parts[b] = _run_block(job, b, sizes[b], offsets[b])
                     life.block_committed(b)
