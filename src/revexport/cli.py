@@ -1,4 +1,4 @@
-"""Command line: ``revexport run | scenarios | doctrines | params``.
+"""Command line: ``revexport run | calibrate | scenarios | doctrines | params`` and more.
 
 Every user error is printed as one line (``error: ...``) with exit status 2;
 no traceback.
@@ -141,6 +141,9 @@ def run(
         help="TOML file with [doctrines.NAME] tables to register")] = None,
     movement: Annotated[bool, typer.Option(
         "--movement/--no-movement", help="store movement strength by state")] = True,
+    posterior: Annotated[Path | None, typer.Option(
+        help="calibration directory: each replicate runs its own draw from the posterior "
+             "(the posterior predictive)")] = None,
 ) -> None:
     """Run an ensemble, print a summary table and write Parquet files and a manifest."""
     from revexport.doctrines.parametric import load_doctrine_file
@@ -152,11 +155,18 @@ def run(
     if doctrine_file is not None:
         load_doctrine_file(str(doctrine_file))
     sc = load_scenario(scenario)
+    table = read_design(design) if design is not None else None
+    if posterior is not None:
+        from revexport.experiments.calibration import posterior_run_design
+
+        # replicates draws from the posterior by weight, one replicate each.
+        table, doctrine = posterior_run_design(posterior, replicates, seed, sc.name, doctrine,
+                                               with_design=design is not None)
+        replicates = 1
     if doctrine is not None:
         from revexport.doctrines.parametric import resolve_doctrine
 
         resolve_doctrine(doctrine, sc.doctrines)
-    table = read_design(design) if design is not None else None
     total = replicates * (len(table) if table is not None else 1)
     say_if_compiling()
     progress, advance = replicates_progress(total, "replicates")
@@ -167,6 +177,7 @@ def run(
                               record_movement=movement, progress=advance)
     m = result.manifest
     rows = f"{len(table)} parameter sets x " if table is not None else ""
+    rows = f"{len(table)} posterior draws x " if posterior is not None and table is not None else rows
     print_summary(result.summary(), f"{m['scenario']} | doctrine {m['doctrine']} | "
                   f"{rows}{replicates} replicates | seed {seed} | {m['wall_time_s']:.2f} s")
     console.print(f"wrote {result.root}", highlight=False)
@@ -475,6 +486,68 @@ def sensitivity(
         console.print("no indices (constant or undefined over the sample): "
                       f"{', '.join(m['outcomes_without_indices'])}", highlight=False)
     console.print(f"wrote {result.paths['indices'].parent} (run {m['run_id']})", highlight=False)
+
+
+@app.command()
+@guarded
+def calibrate(
+    scenario: Annotated[str, typer.Argument(
+        help="built-in scenario name, synthetic:N, or a scenario TOML file")] = "middle-east-1979",
+    doctrine: Annotated[str | None, typer.Option(
+        "--doctrine", "-d", help="doctrine of the exporter (default: the targets file's)")] = None,
+    targets: Annotated[Path | None, typer.Option(
+        help="targets file (TOML); default: the scenario's built-in targets")] = None,
+    targets_from: Annotated[str | None, typer.Option(
+        help="a stored run under --out: its statistics replace the observed values (twin "
+             "experiment)")] = None,
+    params_: Annotated[str, typer.Option(
+        "--params", help="comma-separated parameters to calibrate (uniform priors on their ranges)")
+    ] = "strike_hazard,strike_threshold,coalition_join_threshold,coalition_join_rate",
+    particles: Annotated[int, typer.Option(help="population size")] = 200,
+    generations: Annotated[int, typer.Option(help="generations, the first from the prior")] = 4,
+    replicates: Annotated[int, typer.Option("--replicates", "-r", help="replicates per particle")
+                          ] = 10,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="random seed")] = 0,
+    out: Annotated[Path, typer.Option("--out", "-o", help="directory for runs and calibrations")
+                   ] = Path("runs"),
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", help="worker processes (default: one per core)")] = None,
+    oversample: Annotated[float, typer.Option(
+        help="proposals per generation, as a multiple of --particles (the closest "
+             "1/OVERSAMPLE are kept)")] = 4.0,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="fix another parameter, name=value (repeatable)")] = None,
+) -> None:
+    """Calibrate parameters to historical patterns by ABC-SMC (docs/calibration.md)."""
+    from revexport.experiments.calibration import calibrate as run_calibration
+    from revexport.experiments.calibration import load_targets, priors_of
+    from revexport.scenario.load import load_scenario
+
+    check_seed(seed)
+    sc = load_scenario(scenario)
+    tf = load_targets(targets, sc.name)
+    names = [n.strip() for n in params_.split(",") if n.strip()]
+    priors_of(names)  # names checked before anything runs
+    fixed = parse_set(set_)
+    say_if_compiling()
+
+    def tick(g: int, gen: Any) -> None:
+        err_console.print(f"generation {g}: epsilon {gen.epsilon:.4g}, acceptance "
+                          f"{gen.acceptance_rate:.3f}, ESS {gen.ess:.0f}", highlight=False)
+
+    result = run_calibration(sc, doctrine, targets=tf, params=names, particles=particles,
+                             generations=generations, replicates=replicates, seed=seed,
+                             out_dir=out, workers=workers, oversample=oversample,
+                             targets_from=targets_from, parameters=fixed, progress=tick)
+    t = Table(title=f"Posterior: weighted 5 %, 50 %, 95 % ({particles} particles, "
+                    f"{generations} generations, {replicates} replicates each)", title_justify="left")
+    for c in ("parameter", "prior", "default", "5%", "50%", "95%"):
+        t.add_column(c, justify="left" if c == "parameter" else "right")
+    for r in result.intervals.itertuples():
+        t.add_row(str(r.parameter), f"[{r.prior_low:g}, {r.prior_high:g}]", f"{r.default:g}",
+                  f"{r.q05:.4g}", f"{r.q50:.4g}", f"{r.q95:.4g}")
+    console.print(t)
+    console.print(f"wrote {result.root}", highlight=False)
 
 
 def _p_text(p: float) -> str:
