@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import assert_one_line_error, invoke
 from revexport import run_ensemble
 from revexport.errors import RevexportError
 from revexport.experiments.design import read_design
-from conftest import assert_one_line_error, invoke
 
 
 def test_each_design_row_runs_its_own_parameters(tmp_path) -> None:
