@@ -453,7 +453,17 @@ def parameter_table(rows: Sequence[Parameters], index: Any = None) -> np.recarra
     """
     values = np.array([[getattr(p, name) for name in PARAMETER_NAMES] for p in rows],
                       dtype=np.float64)
-    index = np.arange(len(rows)) if index is None else np.asarray(index, dtype=np.int64)
+    return table_from_values(values, index)
+
+
+def table_from_values(values: Any, index: Any = None) -> np.recarray:
+    """The parameter table of :func:`parameter_table` from a matrix of parameter sets.
+
+    ``values`` has one row per parameter set and one column per parameter, in the order of
+    :data:`PARAMETER_NAMES`; replicate ``i`` takes row ``index[i]``.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    index = np.arange(len(values)) if index is None else np.asarray(index, dtype=np.int64)
     out = np.empty(len(index), dtype=PARAMETER_DTYPE)
     for j, name in enumerate(PARAMETER_NAMES):
         out[name] = values[index, j]

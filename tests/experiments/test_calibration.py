@@ -23,6 +23,7 @@ from revexport.experiments.calibration import (
     weighted_quantile,
 )
 from revexport.scenario.load import load_scenario
+from revexport.storage.manifest import read_manifest
 
 # Twin experiments run the built-in scenario to the end of 1983 (59 months): long enough for
 # the first strike and the coalition, short enough to keep the whole file well under a minute.
@@ -211,7 +212,7 @@ def test_calibrate_and_run_the_posterior_predictive_from_the_command_line(tmp_pa
     assert result.exit_code == 0, result.stderr
     assert "30 posterior draws x 1 replicates" in result.stdout
     (run_dir,) = (out / "pp").glob("*/manifest.json")
-    manifest = json.loads(run_dir.read_text())
+    manifest = read_manifest(run_dir.parent)
     assert manifest["replicates"] == 30 and manifest["replicates_per_row"] == 1
     post = pd.read_parquet(cal_dir / "posterior.parquet")
     final = post[post["generation"] == post["generation"].max()]

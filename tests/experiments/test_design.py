@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +10,7 @@ from conftest import assert_one_line_error, invoke
 from revexport import run_ensemble
 from revexport.errors import RevexportError
 from revexport.experiments.design import read_design
+from revexport.storage.manifest import read_manifest
 
 
 def test_each_design_row_runs_its_own_parameters(tmp_path) -> None:
@@ -26,7 +25,7 @@ def test_each_design_row_runs_its_own_parameters(tmp_path) -> None:
     steps, events = run.table("steps"), run.table("events")
     assert set(steps["design_row"]) == {0, 1}
     assert np.array_equal(events["design_row"], events["replicate"] // 150)
-    manifest = json.loads((run.root / "manifest.json").read_text())
+    manifest = read_manifest(run.root)
     assert manifest["design"] == [{"strike_hazard": 0.01}, {"strike_hazard": 0.5}]
     assert manifest["replicates"] == 300 and manifest["replicates_per_row"] == 150
 
@@ -45,7 +44,7 @@ def test_an_empty_cell_keeps_the_runs_value(tmp_path) -> None:
     design = pd.DataFrame({"strike_hazard": [0.3, np.nan]})
     run = run_ensemble("synthetic:20", replicates=5, out_dir=tmp_path, design=design,
                        parameters={"strike_hazard": 0.2}, workers=1, record_movement=False)
-    manifest = json.loads((run.root / "manifest.json").read_text())
+    manifest = read_manifest(run.root)
     assert manifest["design"] == [{"strike_hazard": 0.3}, {}]
     assert manifest["parameters"]["strike_hazard"] == 0.2
 

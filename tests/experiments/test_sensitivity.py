@@ -26,6 +26,7 @@ from revexport.experiments.sensitivity import (
     problem_of,
     sensitivity_block_size,
 )
+from revexport.storage.manifest import read_manifest
 
 ISHIGAMI = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
 # Analytic indices of Ishigami (a = 7, b = 0.1).
@@ -108,7 +109,7 @@ def test_the_command_writes_indices_figure_report_and_manifest(tmp_path: Path) -
     assert (manifest["N"], manifest["replicates_per_point"], manifest["seed"]) == (8, 2, 4)
     assert manifest["integer_params_rounded"] == ["new_exporter_slots"]
     run_dir = out / manifest["run_id"]
-    run = json.loads((run_dir / "manifest.json").read_text())
+    run = read_manifest(run_dir)
     assert run["replicates"] == 8 * 5 * 2 and len(run["design"]) == 8 * 5
     # Every numeric per-replicate column is an outcome the analysis knows, and no more.
     reps = pd.read_parquet(run_dir / "replicates")

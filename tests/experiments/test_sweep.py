@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from revexport import run_ensemble
 from revexport.experiments.ensemble import Run, resume_run
 from revexport.experiments.sweep import sweep
 from revexport.storage.lifecycle import RunInterrupted
+from revexport.storage.manifest import read_manifest
 
 pytest.importorskip("distributed")
 
@@ -59,7 +59,7 @@ def test_a_sweep_on_a_local_cluster_equals_the_run_in_one_process(tmp_path: Path
     assert run.status == "complete"
     pd.testing.assert_frame_equal(run.replicates, reference.replicates)
     assert_same_tables(run, reference)
-    manifest = json.loads((run.root / "manifest.json").read_text())
+    manifest = read_manifest(run.root)
     assert manifest["executor"] == "dask" and manifest["scheduler"] == "local"
     assert manifest["workers"] == 2 and manifest["blocks_done"] == [0, 1, 2, 3, 4]
     assert manifest["design"] == reference.manifest["design"]

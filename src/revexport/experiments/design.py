@@ -12,20 +12,21 @@ from __future__ import annotations
 import csv
 import math
 from pathlib import Path
-from typing import Any
 
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from revexport.errors import RevexportError
-from revexport.params import Parameters
+from revexport.params import PARAMETER_NAMES, Parameters
 
 #: Most rows a design may have.
 MAX_ROWS = 1_000_000
 
 
-def design_parameters(base: Parameters, design: pd.DataFrame | None,
-                      origin: str = "design") -> tuple[list[Parameters], list[dict[str, float]]]:
-    """The parameter set of each design row, and the rows as records (what the manifest keeps).
+def design_matrix(base: Parameters, design: pd.DataFrame | None,
+                  origin: str = "design") -> tuple[NDArray[np.float64], list[dict[str, float]]]:
+    """The parameter values of each design row, and the rows as records (what the run keeps).
 
     Parameters
     ----------
@@ -36,46 +37,67 @@ def design_parameters(base: Parameters, design: pd.DataFrame | None,
     origin : str
         Where the design came from, the start of error messages.
 
+    Returns
+    -------
+    values : ndarray of shape (rows, parameters)
+        Columns in the order of :data:`revexport.params.PARAMETER_NAMES`
+        (:func:`revexport.params.table_from_values` turns it into parameters per replicate).
+    records : list of dict
+        Each row's values as given (empty cells left out).
+
     Raises
     ------
     RevexportError
         One line naming the row and column: an unknown parameter, a value that is not a
         number or lies outside the parameter's range; or an empty design.
     """
+    base_values = np.array([getattr(base, n) for n in PARAMETER_NAMES], dtype=np.float64)
     if design is None:
-        return [base], []
+        return base_values[None, :], []
     if len(design) == 0 or len(design.columns) == 0:
         raise RevexportError(f"{origin}: a design needs at least one row and one parameter column")
     if len(design) > MAX_ROWS:
         raise RevexportError(f"{origin}: at most {MAX_ROWS} rows, got {len(design)}")
     specs = {s.name: s for s in Parameters.specs()}
-    known = set(specs)
     for col in design.columns:
-        if col not in known:
-            close = sorted(n for n in known if n[:6] == str(col)[:6]) or sorted(known)[:5]
+        if col not in specs:
+            close = sorted(n for n in specs if n[:6] == str(col)[:6]) or sorted(specs)[:5]
             raise RevexportError(f"{origin}: column '{col}': unknown parameter (did you mean one of "
                                  f"{', '.join(close)}?)")
-    rows: list[Parameters] = []
-    records: list[dict[str, float]] = []
-    for i, row in enumerate(design.to_dict(orient="records")):
-        values: dict[str, Any] = {}
-        for name, value in row.items():
-            if value is None or (isinstance(value, float) and math.isnan(value)):
-                continue
-            value = value.item() if hasattr(value, "item") else value
-            spec = specs[str(name)]
-            where = f"{origin}: row {i + 1}, column {name}"
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise RevexportError(f"{where}: must be a number in [{spec.low:g}, {spec.high:g}], "
-                                     f"got {value!r}")
-            if not spec.low <= value <= spec.high:
-                raise RevexportError(f"{where}: must be in [{spec.low:g}, {spec.high:g}], got {value!r}")
-            if spec.integer and value != int(value):
-                raise RevexportError(f"{where}: must be a whole number, got {value!r}")
-            values[str(name)] = value
-        rows.append(base.with_overrides(values, origin=f"{origin}: row {i + 1}"))
-        records.append({k: float(v) for k, v in values.items()})
-    return rows, records
+    values = np.tile(base_values, (len(design), 1))
+    given = {}
+    # Column by column, vectorised: a design may have a million rows.
+    for col in design.columns:
+        spec = specs[str(col)]
+        raw = design[col]
+        if raw.dtype == bool or not (pd.api.types.is_numeric_dtype(raw) or raw.dtype == object):
+            bad = 0
+        else:
+            numbers = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
+            is_bool = raw.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
+            missing = raw.isna().to_numpy()
+            wrong = (np.isnan(numbers) & ~missing) | is_bool
+            bad = int(np.argmax(wrong)) if wrong.any() else -1
+        if bad >= 0:
+            raise RevexportError(f"{origin}: row {bad + 1}, column {col}: must be a number in "
+                                 f"[{spec.low:g}, {spec.high:g}], got {raw.iloc[bad]!r}")
+        ok = ~np.isnan(numbers)
+        out = ok & ((numbers < spec.low) | (numbers > spec.high))
+        if out.any():
+            i = int(np.argmax(out))
+            raise RevexportError(f"{origin}: row {i + 1}, column {col}: must be in "
+                                 f"[{spec.low:g}, {spec.high:g}], got {raw.iloc[i]!r}")
+        if spec.integer:
+            frac = ok & (numbers != np.round(numbers))
+            if frac.any():
+                i = int(np.argmax(frac))
+                raise RevexportError(f"{origin}: row {i + 1}, column {col}: must be a whole number, "
+                                     f"got {raw.iloc[i]!r}")
+        j = PARAMETER_NAMES.index(str(col))
+        values[ok, j] = numbers[ok]
+        given[str(col)] = (ok, numbers)
+    records = [{c: float(n[i]) for c, (ok, n) in given.items() if ok[i]} for i in range(len(design))]
+    return values, records
 
 
 def read_design(path: str | Path) -> pd.DataFrame:
@@ -142,5 +164,5 @@ def _parse_design(name: str, lines: list[list[str]]) -> pd.DataFrame:
         raise RevexportError(f"{name}: no rows (a header of parameter names, then one row per "
                              "parameter set)")
     design = pd.DataFrame(rows, columns=header)
-    design_parameters(Parameters(), design, origin=name)  # names and ranges, before any run
+    design_matrix(Parameters(), design, origin=name)  # names and ranges, before any run
     return design

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from revexport import __version__
 from revexport.compiled import engine_name
@@ -33,7 +34,7 @@ from revexport.engine.rng import block_sizes, default_block_size
 from revexport.engine.run import simulate_block
 from revexport.engine.state import Static
 from revexport.errors import RevexportError
-from revexport.experiments.design import design_parameters
+from revexport.experiments.design import design_matrix
 from revexport.outcomes.recorder import BlockRecorder
 from revexport.outcomes.summary import (
     ensemble_table,
@@ -41,7 +42,7 @@ from revexport.outcomes.summary import (
     replicate_summary,
     steps_frame,
 )
-from revexport.params import Parameters, parameter_table
+from revexport.params import PARAMETER_NAMES, Parameters, table_from_values
 from revexport.scenario.load import load_scenario
 from revexport.scenario.schema import Scenario
 from revexport.storage import catalog
@@ -50,6 +51,8 @@ from revexport.storage.lifecycle import RunInterrupted, RunLifecycle, replicates
 from revexport.storage.manifest import read_manifest, read_scenario, scenario_hash, write_scenario
 
 MAX_REPLICATES = 10_000_000
+#: Column of ``new_exporter_slots`` in a design's values: it sizes the exporter-slot arrays.
+NEW_SLOTS = PARAMETER_NAMES.index("new_exporter_slots")
 
 
 def default_workers() -> int:
@@ -63,7 +66,7 @@ class _Job:
     """Everything a worker needs to run blocks (picklable)."""
 
     scenario: Scenario
-    design: tuple[Parameters, ...]
+    design: NDArray[np.float64]  # (design rows, parameters): each row's parameter values
     per_row: int
     doctrine: str | None
     doctrines: dict[str, Doctrine]
@@ -82,11 +85,11 @@ def _run_block(job: _Job, block: int, n: int, offset: int,
     With ``stop``, the block gives up (:class:`~revexport.engine.run.BlockStopped`) soon after
     the event is set.
     """
-    n_new = max(int(p.new_exporter_slots) for p in job.design)
+    n_new = int(job.design[:, NEW_SLOTS].max())
     static = Static.from_scenario(job.scenario, n_new, doctrine=job.doctrine,
                                   article154=job.article154)
     rows = (offset + np.arange(n)) // job.per_row  # the design row of each replicate
-    par = parameter_table(job.design, rows)
+    par = table_from_values(job.design, rows)
     files = RunFiles(job.root, job.staging)
     stream = None
     if job.record_movement:
@@ -274,7 +277,7 @@ def _plan_ensemble(
         raise RevexportError(f"movement_stride must be at least 1, got {movement_stride}")
     params = Parameters().with_overrides(sc.parameters, origin=f"{sc.name}: parameters")
     params = params.with_overrides(parameters or {}, origin="parameters")
-    rows, design_records = design_parameters(params, design)
+    rows, design_records = design_matrix(params, design)
     per_row = replicates
     replicates = per_row * len(rows)
     if replicates > MAX_REPLICATES:
@@ -287,7 +290,7 @@ def _plan_ensemble(
     else:
         doctrine_name = doctrine
         instances = {}
-    static = Static.from_scenario(sc, max(int(p.new_exporter_slots) for p in rows),
+    static = Static.from_scenario(sc, int(rows[:, NEW_SLOTS].max()),
                                   doctrine=doctrine_name, article154=article154)
     for name in set(static.slot_doctrine):
         if name not in instances:
@@ -331,7 +334,7 @@ def _plan_ensemble(
         "numpy": np.__version__,
         "engine": engine_name(),
     }
-    job = _Job(scenario=sc, design=tuple(rows), per_row=per_row, doctrine=doctrine_name,
+    job = _Job(scenario=sc, design=rows, per_row=per_row, doctrine=doctrine_name,
                doctrines=instances,
                article154=article154, seed=seed, root=root, record_movement=record_movement,
                movement_stride=movement_stride)
@@ -382,7 +385,7 @@ def resume_run(
     sc = read_scenario(root, m)
     params = Parameters().with_overrides(m["parameters"], origin=f"{root / 'manifest.json'}")
     design = pd.DataFrame(m["design"]) if m.get("design") else None
-    rows, _ = design_parameters(params, design)
+    rows, _ = design_matrix(params, design)
     instances: dict[str, Doctrine] = {}
     for name in set(m["slot_doctrines"]):
         try:
@@ -394,7 +397,7 @@ def resume_run(
     if workers < 1:
         raise RevexportError(f"workers must be at least 1, got {workers}")
     life = RunLifecycle.begin(root, m)
-    job = _Job(scenario=sc, design=tuple(rows), per_row=int(m.get("replicates_per_row",
+    job = _Job(scenario=sc, design=rows, per_row=int(m.get("replicates_per_row",
                                                                  m["replicates"])),
                doctrine=m.get("doctrine_arg", m["doctrine"]),
                doctrines=instances, article154=bool(m["article154"]), seed=int(m["seed"]),

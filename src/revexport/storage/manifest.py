@@ -14,6 +14,8 @@ from revexport.scenario.schema import Scenario
 MANIFEST = "manifest.json"
 #: The run's scenario, beside the manifest, so a run can be resumed from its directory alone.
 SCENARIO = "scenario.json"
+#: The run's design, when it has one (see :func:`write_manifest`).
+DESIGN = "design.json"
 
 
 def scenario_hash(sc: Scenario) -> str:
@@ -38,7 +40,18 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def write_manifest(run_dir: Path, manifest: dict[str, Any]) -> None:
-    """Write ``manifest.json`` atomically (temporary file, fsync, rename)."""
+    """Write ``manifest.json`` atomically (temporary file, fsync, rename).
+
+    A run's design (one record per parameter set; a sensitivity analysis has tens of
+    thousands) is written once, to ``design.json`` beside it, and the manifest names that
+    file: the manifest is rewritten after every block and must stay small.
+    """
+    design = manifest.get("design")
+    if isinstance(design, list) and design:
+        path = run_dir / DESIGN
+        if not path.exists():  # a run's design never changes
+            _write_atomic(path, json.dumps(design, separators=(",", ":")) + "\n")
+        manifest = {**manifest, "design": {"file": DESIGN, "rows": len(design)}}
     _write_atomic(run_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True, default=str)
                   + "\n")
 
@@ -86,4 +99,11 @@ def read_manifest(run_dir: Path | str) -> dict[str, Any]:
         raise RevexportError(f"{path}: no manifest (not a revexport run directory)") from None
     except json.JSONDecodeError as exc:
         raise RevexportError(f"{path}: malformed manifest: {exc.msg}") from None
+    design = data.get("design")
+    if isinstance(design, dict) and "file" in design:
+        where = Path(run_dir) / str(design["file"])
+        try:
+            data["design"] = json.loads(where.read_text())
+        except (OSError, ValueError) as exc:
+            raise RevexportError(f"{where}: unreadable design ({type(exc).__name__})") from None
     return data
