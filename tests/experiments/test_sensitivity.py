@@ -24,7 +24,6 @@ from revexport.experiments.sensitivity import (
     draw_sample,
     point_responses,
     problem_of,
-    sensitivity_block_size,
 )
 from revexport.storage.manifest import read_manifest
 
@@ -153,9 +152,3 @@ def test_problem_comes_from_the_declared_ranges() -> None:
     assert problem["bounds"][i] == [0.01, 0.5]
     with pytest.raises(RevexportError, match="unknown parameter"):
         problem_of("nope,strike_hazard")
-
-
-def test_a_large_sample_runs_in_few_large_blocks() -> None:
-    assert sensitivity_block_size(80, 20) == 1000  # small runs keep the scenario's default
-    assert sensitivity_block_size(225_280, 22) == 14_080
-    assert sensitivity_block_size(10_000_000, 22) == 20_000

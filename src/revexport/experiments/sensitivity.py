@@ -37,7 +37,6 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from revexport.engine.rng import default_block_size
 from revexport.errors import RevexportError
 from revexport.experiments.ensemble import MAX_REPLICATES, Run, run_ensemble
 from revexport.experiments.hindcast import HISTORY, pattern_checks
@@ -70,10 +69,6 @@ INDEX_COLUMNS: dict[str, tuple[str, ...]] = {
 RANK_BY = {"sobol": "ST", "morris": "mu_star"}
 MORRIS_LEVELS = 4
 MIN_PARAMETERS = 2
-#: A sensitivity run is split into about this many blocks (see :func:`sensitivity_block_size`).
-TARGET_BLOCKS = 16
-#: Largest block a sensitivity run uses (memory: each worker holds one block's tables).
-MAX_BLOCK_SIZE = 20_000
 #: Bootstrap resamples and confidence level of SALib's intervals.
 NUM_RESAMPLES = 100
 CONF_LEVEL = 0.95
@@ -188,19 +183,6 @@ def check_size(method: str, n: int, num_vars: int, replicates: int) -> int:
         raise RevexportError(f"-n/-r: {points} points x {replicates} replicates exceed "
                              f"{MAX_REPLICATES} replicates")
     return points
-
-
-def sensitivity_block_size(total: int, n_states: int) -> int:
-    """Replicates per block of a sensitivity run of ``total`` replicates.
-
-    Every block commit rewrites the run's manifest, which holds the whole design (one record
-    per sample point), and builds the parameter table from every design row: a cost per block
-    that grows with the number of points. A sample of thousands of points therefore runs in
-    about :data:`TARGET_BLOCKS` large blocks rather than the scenario's default, never smaller
-    than that default nor larger than :data:`MAX_BLOCK_SIZE`.
-    """
-    default = default_block_size(n_states)
-    return max(default, min(MAX_BLOCK_SIZE, -(-total // TARGET_BLOCKS)))
 
 
 def draw_sample(problem: Mapping[str, Any], method: str, n: int,
@@ -446,10 +428,9 @@ def run_sensitivity(
     points = check_size(method, n, problem["num_vars"], replicates)
     sample, design = draw_sample(problem, method, n, seed)
     sc = load_scenario(scenario) if isinstance(scenario, str) else scenario
-    block_size = sensitivity_block_size(points * replicates, len(sc.states))
     run = run_ensemble(sc, doctrine=doctrine, replicates=replicates, seed=seed,
                        out_dir=out_dir, design=design, workers=workers, record_movement=False,
-                       block_size=block_size, progress=progress)
+                       progress=progress)
     responses = point_responses(run.replicates, names, points)
     indices = analyse(problem, sample, responses, method, seed)
     undefined = [c for c in names if not np.all(np.isfinite(responses[c])) or np.ptp(responses[c]) == 0]
@@ -467,7 +448,7 @@ def run_sensitivity(
         "replicates_per_point": replicates,
         "replicates": points * replicates,
         "seed": seed,
-        "block_size": block_size,
+        "block_size": run.manifest["block_size"],
         "salib_seed": seed % 2**32,
         "calc_second_order": False if method == "sobol" else None,
         "num_levels": MORRIS_LEVELS if method == "morris" else None,
