@@ -108,10 +108,11 @@ class MovementStream:
         self.schema = pa.schema([("replicate", pa.int32()), ("step", pa.int16()),
                                  ("state", pa.dictionary(pa.int32(), pa.string())),
                                  ("movement", pa.float32())])
-        # Only the state codes gain from a dictionary; encoding the numeric columns costs most of
-        # the write time for nothing.
+        # Only the state codes gain from a dictionary (encoding the numeric columns costs most of
+        # the write time for nothing), and zstd at level 1 compresses these floats about as well
+        # as the default level, in half the time.
         self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd",
-                                       use_dictionary=["state"])
+                                       compression_level=1, use_dictionary=["state"])
 
     def __call__(self, first_step: int, movement: NDArray[np.float32]) -> None:
         t, r, s = movement.shape
