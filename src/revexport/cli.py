@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from revexport.errors import RevexportError
+from revexport.outcomes.definitions import direction_outcomes
 
 app = typer.Typer(
     add_completion=False,
@@ -439,8 +440,8 @@ def sensitivity(
     out: Annotated[Path, typer.Option("--out", "-o", help="directory for run outputs")
                    ] = Path("runs"),
     outcomes: Annotated[str | None, typer.Option(
-        help="outcomes to analyse, x,y (default: the three hindcast checks, wars_started, "
-             "coalition_mean, sanctions_mean)")] = None,
+        help="outcomes to analyse, x,y (default: the three hindcast checks, "
+             f"{', '.join(o.name for o in direction_outcomes())})")] = None,
     workers: Annotated[int | None, typer.Option(
         "--workers", "-w", help="worker processes (default: one per core)")] = None,
 ) -> None:

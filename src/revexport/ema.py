@@ -43,6 +43,7 @@ import pandas as pd
 from revexport.doctrines.registry import doctrine_names
 from revexport.errors import RevexportError
 from revexport.experiments.ensemble import run_ensemble
+from revexport.outcomes.definitions import outcome
 from revexport.params import Parameters, ParamSpec
 from revexport.scenario.load import load_scenario
 from revexport.scenario.schema import Scenario
@@ -88,17 +89,23 @@ class OutcomeSpec:
     description: str = ""
 
 
-#: The outcomes of the EMA model, declared once.
+def _mean_of(name: str) -> OutcomeSpec:
+    """The mean over replicates of a declared outcome (name and meaning from the registry)."""
+    o = outcome(name)
+    return OutcomeSpec(o.name, o.name, "mean", description=f"{o.label} (mean per replicate)")
+
+
+#: The outcomes of the EMA model (the per-replicate ones declared in
+#: :mod:`revexport.outcomes.definitions`).
 OUTCOMES: tuple[OutcomeSpec, ...] = (
-    OutcomeSpec("wars_started", "wars_started", "mean", description="wars begun (mean per replicate)"),
-    OutcomeSpec("war_by_1982", "first_war_step", "share_by", month="1982-01",
+    _mean_of("wars_started"),
+    OutcomeSpec("war_by_1982", outcome("first_war_step").name, "share_by", month="1982-01",
                 description="share of replicates with a first war begun by 1982-01"),
-    OutcomeSpec("war_months", "war_months", "mean", description="war-months (mean per replicate)"),
-    OutcomeSpec("coalition_mean", "coalition_mean", "mean",
-                description="mean size of the coalition against the exporter"),
-    OutcomeSpec("sanctions_mean", "sanctions_mean", "mean", description="mean sanctions"),
-    OutcomeSpec("aligned_final", "aligned_final", "mean", description="aligned regimes at the end"),
-    OutcomeSpec("regime_changes", "regime_changes", "mean", description="regime changes"),
+    _mean_of("war_months"),
+    _mean_of("coalition_mean"),
+    _mean_of("sanctions_mean"),
+    _mean_of("aligned_final"),
+    _mean_of("regime_changes"),
 )
 
 

@@ -65,6 +65,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from revexport.errors import RevexportError
+from revexport.outcomes.definitions import replicate_outcomes
 from revexport.params import Parameters
 from revexport.scenario.schema import Scenario
 
@@ -73,20 +74,10 @@ BUILTIN_TARGETS: dict[str, str] = {"middle-east-1979": "middle_east_1979_targets
 
 #: Columns of the per-replicate table (:func:`revexport.outcomes.summary.replicate_summary`)
 #: that a target may name.
-REPLICATE_COLUMNS: tuple[str, ...] = (
-    "aligned_final", "aligned_population_final", "first_aligned_step", "wars_mean", "war_months",
-    "coalition_max", "coalition_mean", "coalition_formed_step", "monarchy_coalition_step",
-    "sanctions_mean", "sanctions_max", "presence_months", "exporter_economy_final",
-    "exporter_legitimacy_final", "export_spend", "war_cost", "sanction_loss", "regime_changes",
-    "aligned_changes", "wars_started", "first_war_step", "first_war_initiator",
-    "first_war_opponent", "first_war_exporter", "first_war_outcome", "first_war_length",
-    "first_strike_step", "first_strike_by", "first_strike_neighbour", "coalition_members",
-)
+REPLICATE_COLUMNS: tuple[str, ...] = tuple(o.name for o in replicate_outcomes())
 
 #: Of those, the columns that hold text (a share's condition may compare them with a string).
-TEXT_COLUMNS: frozenset[str] = frozenset({
-    "first_war_initiator", "first_war_opponent", "first_war_exporter", "first_war_outcome",
-    "first_strike_by", "coalition_members"})
+TEXT_COLUMNS: frozenset[str] = frozenset(o.name for o in replicate_outcomes(numeric=False))
 
 #: Quantiles of the credible intervals.
 INTERVAL = (0.05, 0.50, 0.95)

@@ -22,13 +22,14 @@ from scipy import stats
 
 from revexport.errors import RevexportError
 from revexport.experiments.ensemble import Run, run_ensemble
-from revexport.outcomes.summary import MAIN_OUTCOMES
+from revexport.outcomes.definitions import main_outcomes
 from revexport.scenario.load import load_scenario
 from revexport.scenario.schema import Scenario
 
 #: Outcomes compared between doctrines (column -> label).
+#: The summary table's outcomes but the first war's month (NaN where no war begins).
 COMPARED: dict[str, str] = {
-    k: v for k, v in MAIN_OUTCOMES.items() if k != "first_war_step"
+    o.name: o.label for o in main_outcomes() if o.name != "first_war_step"
 }
 #: Columns of :attr:`Comparison.differences`.
 DIFFERENCE_COLUMNS = ("a", "b", "outcome", "label", "diff", "diff_lo", "diff_hi", "p_value")

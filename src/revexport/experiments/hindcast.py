@@ -27,6 +27,7 @@ from scipy import stats
 from revexport.errors import RevexportError
 from revexport.experiments.compare import Comparison, comparison_of
 from revexport.experiments.ensemble import Run, run_ensemble
+from revexport.outcomes.definitions import direction_outcomes
 
 SCENARIO = "middle-east-1979"
 #: Historical reference events: (check, month index from 1979-02, date, event, window in months).
@@ -35,12 +36,8 @@ HISTORY: dict[str, tuple[int | None, str, str, int | None]] = {
     "monarchy_coalition": (27, "1981-05", "Gulf Cooperation Council founded", 36),
     "no_aligned_regime": (None, "1990-12", "no aligned regime in the region", None),
 }
-#: Outcomes of the fourth check: column, label.
-DIRECTION: dict[str, str] = {
-    "wars_started": "wars begun",
-    "coalition_mean": "mean coalition size",
-    "sanctions_mean": "mean sanctions",
-}
+#: Outcomes of the fourth check: column, label (from the outcome registry).
+DIRECTION: dict[str, str] = {o.name: o.label for o in direction_outcomes()}
 SHARE_THRESHOLD = 0.80
 ALPHA = 0.05
 

@@ -39,26 +39,21 @@ from numpy.typing import NDArray
 
 from revexport.errors import RevexportError
 from revexport.experiments.ensemble import MAX_REPLICATES, Run, run_ensemble
-from revexport.experiments.hindcast import HISTORY, pattern_checks
+from revexport.experiments.hindcast import pattern_checks
+from revexport.outcomes.definitions import checks, direction_outcomes, replicate_outcomes
 from revexport.params import Parameters
 from revexport.scenario.load import load_scenario
 from revexport.scenario.schema import Scenario
 
 METHODS = ("sobol", "morris")
 #: The hindcast checks, analysed as 0/1 per replicate.
-CHECKS: tuple[str, ...] = tuple(HISTORY)
-DEFAULT_OUTCOMES: tuple[str, ...] = (*CHECKS, "wars_started", "coalition_mean", "sanctions_mean")
+CHECKS: tuple[str, ...] = tuple(o.name for o in checks())
+#: The checks and the outcomes of the hindcast's fourth check.
+DEFAULT_OUTCOMES: tuple[str, ...] = (*CHECKS, *(o.name for o in direction_outcomes()))
 #: Numeric per-replicate outcomes of :func:`revexport.outcomes.summary.replicate_summary`.
 #: Outcomes measured in steps (``*_step``, ``first_war_length``) are NaN in a replicate where the
 #: event never happens; a point's mean is over the replicates where it did.
-REPLICATE_OUTCOMES: tuple[str, ...] = (
-    "aligned_final", "aligned_population_final", "first_aligned_step", "wars_mean", "war_months",
-    "coalition_max", "coalition_mean", "coalition_formed_step", "monarchy_coalition_step",
-    "sanctions_mean", "sanctions_max", "presence_months", "exporter_economy_final",
-    "exporter_legitimacy_final", "export_spend", "war_cost", "sanction_loss", "regime_changes",
-    "aligned_changes", "wars_started", "first_war_step", "first_war_length", "first_strike_step",
-    "first_strike_neighbour",
-)
+REPLICATE_OUTCOMES: tuple[str, ...] = tuple(o.name for o in replicate_outcomes(numeric=True))
 OUTCOMES: tuple[str, ...] = (*CHECKS, *REPLICATE_OUTCOMES)
 #: Index columns of the table, by method (SALib's names).
 INDEX_COLUMNS: dict[str, tuple[str, ...]] = {

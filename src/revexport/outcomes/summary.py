@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 
 from revexport.codes import ALIGNED
 from revexport.engine.state import Static
+from revexport.outcomes.definitions import main_outcomes
 from revexport.outcomes.recorder import EVENT_KINDS, STEP_METRICS
 from revexport.scenario.schema import REGIME_TYPES
 
@@ -17,25 +18,12 @@ WAR_OUTCOMES = {0: "ongoing", 1: "ceasefire", 2: "state collapsed", 3: "exporter
                 4: "regime fell"}
 INITIATORS = {1: "state", 2: "exporter"}
 
-#: The main outcomes shown in summary tables, with labels.
 #: A coalition counts as formed once it has this many members (the definition of an outcome,
 #: not a model parameter: "a coalition is three or more states").
 COALITION_MIN_MEMBERS = 3
 
-MAIN_OUTCOMES: dict[str, str] = {
-    "aligned_final": "aligned regimes at end",
-    "regime_changes": "regime changes",
-    "wars_started": "wars begun",
-    "war_months": "war-months",
-    "first_war_step": "first war (month)",
-    "coalition_max": "largest coalition",
-    "coalition_mean": "mean coalition size",
-    "sanctions_mean": "mean sanctions",
-    "exporter_economy_final": "exporter economy at end",
-    "exporter_legitimacy_final": "exporter legitimacy at end",
-    "export_spend": "export spending (US$ bn)",
-    "war_cost": "war cost (US$ bn)",
-}
+#: The main outcomes shown in summary tables, with labels (from the outcome registry).
+MAIN_OUTCOMES: dict[str, str] = {o.name: o.label for o in main_outcomes()}
 
 
 def events_frame(arrays: dict[str, NDArray[np.int64]], static: Static,

@@ -17,6 +17,8 @@ import pandas as pd
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
+from revexport.outcomes.definitions import distribution_outcomes
+
 FAN_METRICS: dict[str, str] = {
     "wars": "wars under way",
     "coalition_size": "coalition size",
@@ -27,14 +29,8 @@ FAN_METRICS: dict[str, str] = {
     "exporter_legitimacy": "exporter legitimacy",
     "exporter_capability": "exporter capability (% world)",
 }
-FINAL_OUTCOMES: dict[str, str] = {
-    "wars_started": "wars begun",
-    "war_months": "war-months",
-    "coalition_mean": "mean coalition size",
-    "sanctions_mean": "mean sanctions",
-    "aligned_final": "aligned regimes at end",
-    "exporter_economy_final": "exporter economy at end",
-}
+#: Panels of the distribution figure: column, label (from the outcome registry).
+FINAL_OUTCOMES: dict[str, str] = {o.name: o.label for o in distribution_outcomes()}
 #: Scenario states drawn from other map features (1979 states that no longer exist).
 MAP_FEATURES: dict[str, tuple[str, ...]] = {
     "YAR": ("YEM",), "YPR": ("YEM",), "SDN": ("SDN", "SSD"),
