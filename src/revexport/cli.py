@@ -713,8 +713,24 @@ def parameter_markdown() -> str:
 
 
 def main() -> None:
-    """Entry point of the ``revexport`` command."""
-    app(prog_name="revexport")
+    """Entry point of the ``revexport`` command.
+
+    A malformed command line (an unknown option, a value of the wrong type) is one line too,
+    ``error: ...`` with exit status 2, like every other bad input.
+    """
+    try:
+        code = app(prog_name="revexport", standalone_mode=False)
+    except Exception as exc:
+        # Click's usage errors (vendored by Typer) carry a message and an exit code.
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            err_console.print(f"error: {exc.format_message()}", markup=False, highlight=False,
+                              soft_wrap=True)
+            sys.exit(int(exc.exit_code))
+        if type(exc).__name__ == "Abort":  # Ctrl-C outside a run
+            err_console.print("interrupted", markup=False, highlight=False)
+            sys.exit(130)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

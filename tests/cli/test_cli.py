@@ -31,6 +31,17 @@ def test_run_in_a_subprocess_prints_the_table_and_writes_files(tmp_path) -> None
         assert list((run_dir / table).glob("block-*.parquet")), table
 
 
+@pytest.mark.parametrize(("args", "expected"), [
+    (["run", "--seed", "abc"], "Invalid value for '--seed'"),
+    (["run", "--bogus"], "No such option: --bogus"),
+    (["nonexistent"], "No such command 'nonexistent'"),
+])
+def test_a_malformed_command_line_is_one_line(args: list[str], expected: str) -> None:
+    out = subprocess.run([sys.executable, "-m", "revexport.cli", *args], capture_output=True,
+                         text=True, timeout=120)
+    assert_one_line_error(out, expected)
+
+
 def test_listing_commands_print_one_line_each() -> None:
     out = invoke("doctrines")
     assert out.exit_code == 0
