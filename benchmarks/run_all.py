@@ -136,6 +136,58 @@ def design_throughput(sets: int, per_set: int) -> tuple[float, float, float]:
     return out[0], out[1], out[2]
 
 
+STARTUP = r"""
+import json, time
+t = time.perf_counter()
+import revexport.cli
+from revexport.engine.run import Block
+block = Block.build("middle-east-1979", n=1)
+block.step(0)  # loads the compiled engine from its cache
+print(json.dumps({{"seconds": time.perf_counter() - t}}))
+"""
+
+
+def startup_seconds() -> float:
+    """A fresh process: Python, the package's imports and the compiled engine loaded."""
+    out = subprocess.run([sys.executable, "-c", STARTUP.format()], capture_output=True, text=True,
+                         check=True)
+    return float(json.loads(out.stdout.strip().splitlines()[-1])["seconds"])
+
+
+def block_breakdown(n: int, movement: bool) -> tuple[float, float]:
+    """Seconds per replicate of one block on one core: the simulation, and everything else a
+    run does with the block (events, summaries, the Parquet tables, with or without movement
+    by state)."""
+    import tempfile
+
+    from revexport.doctrines.registry import get_doctrine
+    from revexport.engine.run import simulate_block
+    from revexport.engine.state import Static
+    from revexport.experiments import ensemble
+    from revexport.experiments.design import design_matrix
+    from revexport.params import Parameters
+    from revexport.scenario import load_scenario
+    from revexport.storage.files import RunFiles
+
+    sc = load_scenario("middle-east-1979")
+    static = Static.from_scenario(sc, 2, doctrine="historical")
+    doctrines = {d: get_doctrine(d) for d in set(static.slot_doctrine)}
+    simulate_block(static, Parameters().table(10), doctrines, 0, 0)
+    t = time.perf_counter()
+    simulate_block(static, Parameters().table(n), doctrines, 0, 1)
+    sim = time.perf_counter() - t
+    with tempfile.TemporaryDirectory() as tmp:
+        RunFiles(Path(tmp)).prepare()
+        job = ensemble._Job(scenario=sc, design=design_matrix(Parameters(), None)[0],
+                            per_row=n, doctrine="historical", doctrines=doctrines,
+                            article154=None, seed=0, root=Path(tmp), record_movement=movement,
+                            movement_stride=1)
+        t = time.perf_counter()
+        ensemble._run_block(job, 1, n, 0)
+        whole = time.perf_counter() - t
+    return sim / n, max(whole - sim, 0.0) / n
+
+
 def machine_limits(quick: bool) -> dict[str, float]:
     """STREAM-triad-like bandwidth and float64 matmul throughput, best of three."""
     n = 5_000_000 if quick else 50_000_000
@@ -205,9 +257,9 @@ def main() -> None:
               "included on 2 cores). The Mesa reference is the same rules written as a Mesa "
               "model, its doctrines plain Python on one agent (`benchmarks/mesa_reference/`).",
               "",
-              "Target: at least 300 times the Mesa reference on 1 core. Reached: "
-              f"{thr['x Mesa'].iloc[1]:.0f}x on 1 core, {thr['x Mesa'].iloc[2]:.0f}x on 2 cores.",
-              ""]
+              "Target: at least 300 times the Mesa reference on 1 core. Measured: "
+              f"{thr['x Mesa'].iloc[1]:.0f}x on 1 core, {thr['x Mesa'].iloc[2]:.0f}x on 2 cores "
+              "(see the targets, below).", ""]
 
     # Where the time goes, phase by phase.
     phases = phase_profile(200 if q else 1000)
@@ -303,6 +355,41 @@ def main() -> None:
               "bandwidth: at 22 states a replicate's arrays fit in cache, and the time goes to "
               "arithmetic, branches and random draws in the compiled loops (see where the time "
               "goes, above), not to memory traffic.", ""]
+
+    # Targets, and what limits those missed.
+    start = startup_seconds()
+    sim, rest = block_breakdown(200 if q else 1000, movement=False)
+    _, rest_movement = block_breakdown(200 if q else 1000, movement=True)
+    ceiling = 1.0 / (sim + rest) / base
+    x1 = float(thr["x Mesa"].iloc[1])
+    top = phases.sort_values("ms per step", ascending=False).head(3)
+    heavy = ", ".join(f"{r.phase} {r.share}" for r in top.itertuples())
+    big_ideal = start + n_big * (sim / 2 + rest_movement)
+    lines += ["## Targets", "",
+              "| target | measured | met |", "|---|---|---|",
+              f"| at least 300x the Mesa reference on 1 core | {x1:.0f}x | "
+              f"{'yes' if x1 >= 300 else 'no'} |",
+              f"| `revexport run -r 10000` within 3 s on 2 cores | {big['wall']:.2f} s | "
+              f"{'yes' if big['wall'] <= 3 else 'no'} |",
+              f"| a design of {sets:,} sets x {per} at 90 % of one set's throughput | "
+              f"{same / plain:.0%} | {'yes' if same / plain >= 0.9 else 'no'} |",
+              f"| scaling within 25 % of linear in R x N | {dev:.0%} | "
+              f"{'yes' if dev <= 0.25 else 'no'} |", "",
+              "What limits the two speed targets, measured here: one block of "
+              f"{200 if q else 1000} replicates on one core spends {1e3 * sim:.3f} ms per "
+              f"replicate simulating 143 months ({heavy} of the step, from the profile above) "
+              f"and {1e3 * rest:.3f} ms per replicate on everything else a run does with it "
+              f"(events, per-replicate summaries, Parquet tables; {1e3 * rest_movement:.3f} ms "
+              "with movement by state). Without movement that bounds one core at "
+              f"{1 / (sim + rest):.0f} replicate-runs/s, {ceiling:.0f}x the Mesa reference, "
+              "before any other cost. A fresh process needs "
+              f"{start:.2f} s to start Python, import the package and load the compiled engine; "
+              f"with the simulation split over 2 cores and the rest (mostly under Python's lock) "
+              f"on one, {n_big:,} replicates take about {big_ideal:.1f} s. Reaching the targets "
+              "needs a step about three times cheaper: the decision kernel (three policies "
+              "scored over every state for every exporter and month), the random draws (one or "
+              "two per state, exporter and month in perception, movements, regime change and "
+              "home) and the per-block summaries in pandas are where that time is.", ""]
 
     # 6. Equivalence with the Mesa reference.
     eq = equivalence(n_revexport=200 if q else 1000, n_mesa=5 if q else 1000)
