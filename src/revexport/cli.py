@@ -26,6 +26,7 @@ app = typer.Typer(
     no_args_is_help=False,
     help="Agent-based model of the policy of exporting the Islamic Revolution of 1979.",
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help texts hold brackets ([doctrines.NAME]) that are not markup
 )
 # Outside a terminal (pipes, logs, CI) keep tables on one line per row. Markup and emoji codes
 # are off: names, paths and messages come from the user and are printed as they are.
@@ -33,6 +34,15 @@ console = Console(width=None if sys.stdout.isatty() else 120, markup=False, emoj
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 200, markup=False,
                       emoji=False)
 R = TypeVar("R")
+
+# Options several commands share, declared once.
+ScenarioArg = Annotated[str, typer.Argument(
+    help="built-in scenario name, synthetic:N, or a scenario TOML file")]
+DoctrineOpt = Annotated[str | None, typer.Option(
+    "--doctrine", "-d", help="doctrine of the exporter (default: the scenario's)")]
+SeedOpt = Annotated[int, typer.Option("--seed", "-s", help="random seed")]
+WorkersOpt = Annotated[int | None, typer.Option(
+    "--workers", "-w", help="blocks run at once (default: one per core)")]
 
 
 def guarded(fn: Callable[..., R]) -> Callable[..., R]:
@@ -117,17 +127,14 @@ def parse_set(values: list[str] | None) -> dict[str, float]:
 @app.command()
 @guarded
 def run(
-    scenario: Annotated[str, typer.Argument(
-        help="built-in scenario name, synthetic:N, or a scenario TOML file")] = "middle-east-1979",
-    doctrine: Annotated[str | None, typer.Option(
-        "--doctrine", "-d", help="doctrine of the exporter (default: the scenario's)")] = None,
+    scenario: ScenarioArg = "middle-east-1979",
+    doctrine: DoctrineOpt = None,
     replicates: Annotated[int, typer.Option("--replicates", "-r", help="stochastic replicates")
                           ] = 1000,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="random seed")] = 0,
+    seed: SeedOpt = 0,
     out: Annotated[Path, typer.Option("--out", "-o", help="directory for run outputs")
                    ] = Path("runs"),
-    workers: Annotated[int | None, typer.Option(
-        "--workers", "-w", help="worker processes (default: one per core)")] = None,
+    workers: WorkersOpt = None,
     block_size: Annotated[int | None, typer.Option(
         help="replicates per block (fixes the random streams); default from the world's size")
     ] = None,
@@ -189,13 +196,11 @@ def run(
 def sweep(
     design: Annotated[Path, typer.Argument(
         help="CSV of parameter sets (a header of parameter names, one set a row)")],
-    scenario: Annotated[str, typer.Argument(
-        help="built-in scenario name, synthetic:N, or a scenario TOML file")] = "middle-east-1979",
-    doctrine: Annotated[str | None, typer.Option(
-        "--doctrine", "-d", help="doctrine of the exporter (default: the scenario's)")] = None,
+    scenario: ScenarioArg = "middle-east-1979",
+    doctrine: DoctrineOpt = None,
     replicates: Annotated[int, typer.Option(
         "--replicates", "-r", help="stochastic replicates per parameter set")] = 100,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="random seed")] = 0,
+    seed: SeedOpt = 0,
     out: Annotated[Path, typer.Option(
         "--out", "-o", help="directory for run outputs (shared by every worker)")] = Path("runs"),
     scheduler: Annotated[str | None, typer.Option(
@@ -351,11 +356,10 @@ def compare(
     doctrines: Annotated[str | None, typer.Option(
         "--doctrines", "-d", help="comma-separated doctrines (default: all built-in)")] = None,
     replicates: Annotated[int, typer.Option("--replicates", "-r")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", "-s")] = 0,
+    seed: SeedOpt = 0,
     out: Annotated[Path, typer.Option("--out", "-o", help="directory for runs and reports")
                    ] = Path("runs"),
-    workers: Annotated[int | None, typer.Option(
-        "--workers", "-w", help="worker processes (default: one per core)")] = None,
+    workers: WorkersOpt = None,
     map_dates: Annotated[str | None, typer.Option(
         help="comma-separated months YYYY-MM for the maps, within the runs' span "
              "(default: 1980-09,1984-12,1990-12, those within the span)")] = None,
@@ -393,10 +397,9 @@ def compare(
 @guarded
 def hindcast(
     replicates: Annotated[int, typer.Option("--replicates", "-r")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", "-s")] = 0,
+    seed: SeedOpt = 0,
     out: Annotated[Path, typer.Option("--out", "-o")] = Path("runs"),
-    workers: Annotated[int | None, typer.Option(
-        "--workers", "-w", help="worker processes (default: one per core)")] = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Score the historical posture against 1979-1990 (docs/odd.md, section 1.2) and write a report."""
     from revexport.experiments.hindcast import run_hindcast
@@ -425,10 +428,8 @@ def hindcast(
 @app.command()
 @guarded
 def sensitivity(
-    scenario: Annotated[str, typer.Argument(
-        help="built-in scenario name, synthetic:N, or a scenario TOML file")] = "middle-east-1979",
-    doctrine: Annotated[str | None, typer.Option(
-        "--doctrine", "-d", help="doctrine of the exporter (default: the scenario's)")] = None,
+    scenario: ScenarioArg = "middle-east-1979",
+    doctrine: DoctrineOpt = None,
     method: Annotated[str, typer.Option(help="sobol (first and total order) or morris")] = "sobol",
     params_: Annotated[str, typer.Option(
         "--params", help="parameters to vary, a,b,c or all (each over its declared range)")] = "all",
@@ -436,14 +437,13 @@ def sensitivity(
         "-n", help="SALib's N: a power of two for sobol (N(D+2) points), trajectories for morris")
     ] = 64,
     replicates: Annotated[int, typer.Option("--replicates", "-r", help="replicates per point")] = 10,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="random seed")] = 0,
+    seed: SeedOpt = 0,
     out: Annotated[Path, typer.Option("--out", "-o", help="directory for run outputs")
                    ] = Path("runs"),
     outcomes: Annotated[str | None, typer.Option(
         help="outcomes to analyse, x,y (default: the three hindcast checks, "
              f"{', '.join(o.name for o in direction_outcomes())})")] = None,
-    workers: Annotated[int | None, typer.Option(
-        "--workers", "-w", help="worker processes (default: one per core)")] = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Global sensitivity analysis (SALib): the whole sample as one design run, then indices."""
     from revexport.experiments.sensitivity import (
@@ -492,8 +492,7 @@ def sensitivity(
 @app.command()
 @guarded
 def calibrate(
-    scenario: Annotated[str, typer.Argument(
-        help="built-in scenario name, synthetic:N, or a scenario TOML file")] = "middle-east-1979",
+    scenario: ScenarioArg = "middle-east-1979",
     doctrine: Annotated[str | None, typer.Option(
         "--doctrine", "-d", help="doctrine of the exporter (default: the targets file's)")] = None,
     targets: Annotated[Path | None, typer.Option(
@@ -508,11 +507,10 @@ def calibrate(
     generations: Annotated[int, typer.Option(help="generations, the first from the prior")] = 4,
     replicates: Annotated[int, typer.Option("--replicates", "-r", help="replicates per particle")
                           ] = 10,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="random seed")] = 0,
+    seed: SeedOpt = 0,
     out: Annotated[Path, typer.Option("--out", "-o", help="directory for runs and calibrations")
                    ] = Path("runs"),
-    workers: Annotated[int | None, typer.Option(
-        "--workers", "-w", help="worker processes (default: one per core)")] = None,
+    workers: WorkersOpt = None,
     oversample: Annotated[float, typer.Option(
         help="proposals per generation, as a multiple of --particles (the closest "
              "1/OVERSAMPLE are kept)")] = 4.0,
