@@ -12,7 +12,7 @@ import numpy as np
 from revexport.doctrines.base import Doctrine
 from revexport.doctrines.spec import DoctrineSpec, SpecDoctrine, compile_slots
 from revexport.engine.phases.decision import Decisions, decide_python, decisions
-from revexport.engine.phases.record import STEP_METRICS, Records, events_per_step
+from revexport.engine.phases.record import EVENT_COLUMNS, STEP_METRICS, Records, events_per_step
 from revexport.engine.rng import block_generator
 from revexport.engine.state import Static, World, initial_world
 from revexport.engine.step import DECISION, PHASES, RECORD, run_steps, step
@@ -54,8 +54,6 @@ class Recorder:
 
     def events(self) -> dict[str, Any]:
         """The block's events as columns."""
-        from revexport.engine.phases.record import EVENT_COLUMNS
-
         rows = self.records.events[: self.records.n_events[0]]
         return {name: rows[:, i].copy() for i, name in enumerate(EVENT_COLUMNS)}
 

@@ -204,4 +204,4 @@ def _checked(alloc: Allocation, obs: Observation, name: str) -> Allocation:
     return Allocation(shares=shares, targets=targets, strike=strike)
 
 
-__all__ = ["MILITARY", "Decisions", "allocate", "decide", "decide_python", "decisions", "observe"]
+__all__ = ["Decisions", "allocate", "decide", "decide_python", "decisions", "observe"]
