@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from revexport import errors
 from revexport.errors import RevexportError
 from revexport.outcomes.definitions import direction_outcomes
 
@@ -106,8 +107,7 @@ def replicates_progress(total: int, label: str) -> tuple[Progress, Callable[[int
 
 def check_seed(seed: int) -> None:
     """Refuse a seed outside [0, 2**63 - 1] before anything is run or written."""
-    if not 0 <= seed < 2**63:
-        raise RevexportError(f"--seed: must be in [0, 2**63 - 1], got {seed}")
+    errors.check_seed(seed, "--seed:")
 
 
 def parse_set(values: list[str] | None) -> dict[str, float]:

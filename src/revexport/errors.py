@@ -15,3 +15,10 @@ class RevexportError(Exception):
 
     def __init__(self, message: str) -> None:
         super().__init__(" ".join(message.split()))
+
+
+def check_seed(seed: int, name: str = "seed") -> None:
+    """Refuse a seed outside [0, 2**63 - 1] (what NumPy's ``SeedSequence`` and the run catalog
+    hold), before anything is run or written; ``name`` starts the message."""
+    if not 0 <= seed < 2**63:
+        raise RevexportError(f"{name} must be in [0, 2**63 - 1], got {seed}")

@@ -64,7 +64,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from revexport.errors import RevexportError
+from revexport.errors import RevexportError, check_seed
 from revexport.outcomes.definitions import replicate_outcomes
 from revexport.params import Parameters
 from revexport.scenario.schema import Scenario
@@ -654,8 +654,7 @@ def calibrate(
     from revexport.storage import catalog
 
     sc = load_scenario(scenario) if isinstance(scenario, str) else scenario
-    if not 0 <= seed < 2**63:
-        raise RevexportError(f"--seed: must be in [0, 2**63 - 1], got {seed}")
+    check_seed(seed, "--seed:")
     if replicates < 1:
         raise RevexportError(f"--replicates: must be at least 1, got {replicates}")
     if isinstance(targets, TargetsFile):

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from revexport.errors import RevexportError
+from revexport.errors import RevexportError, check_seed
 from revexport.experiments.ensemble import Run, run_ensemble
 from revexport.outcomes.definitions import main_outcomes
 from revexport.scenario.load import load_scenario
@@ -155,8 +155,7 @@ def compare(
     if len(names) < 2:
         raise RevexportError("doctrines: give at least two distinct doctrines to compare, got "
                              f"{names}")
-    if not 0 <= seed < 2**63:
-        raise RevexportError(f"seed must be in [0, 2**63 - 1], got {seed}")
+    check_seed(seed)
     sc = load_scenario(scenario) if isinstance(scenario, str) else scenario
     for name in names:
         resolve_doctrine(name, sc.doctrines)

@@ -33,7 +33,7 @@ from revexport.doctrines.parametric import resolve_doctrine
 from revexport.engine.rng import block_sizes, default_block_size
 from revexport.engine.run import simulate_block
 from revexport.engine.state import Static
-from revexport.errors import RevexportError
+from revexport.errors import RevexportError, check_seed
 from revexport.experiments.design import design_matrix
 from revexport.outcomes.recorder import BlockRecorder
 from revexport.outcomes.summary import (
@@ -265,8 +265,7 @@ def _plan_ensemble(
     if not 1 <= replicates <= MAX_REPLICATES:
         raise RevexportError(f"replicates must be in [1, {MAX_REPLICATES}], got {replicates}")
     workers = default_workers() if workers is None else workers
-    if not 0 <= seed < 2**63:
-        raise RevexportError(f"seed must be in [0, 2**63 - 1], got {seed}")
+    check_seed(seed)
     if block_size is None:
         block_size = default_block_size(len(sc.states))
     if not 1 <= block_size <= 100_000:

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from revexport.errors import RevexportError
+from revexport.errors import check_seed
 from revexport.experiments.compare import Comparison, comparison_of
 from revexport.experiments.ensemble import Run, run_ensemble
 from revexport.outcomes.definitions import direction_outcomes
@@ -153,8 +153,7 @@ def run_hindcast(replicates: int = 1000, seed: int = 0, out_dir: Path | str = "r
                  workers: int | None = None,
                  progress: Callable[[str, int], None] | None = None) -> Hindcast:
     """Run ``historical``, ``militant`` and ``nationalist`` on the 1979 scenario and score them."""
-    if not 0 <= seed < 2**63:
-        raise RevexportError(f"seed must be in [0, 2**63 - 1], got {seed}")
+    check_seed(seed)
     runs: dict[str, Run] = {}
     for name in ("historical", "militant", "nationalist"):
         def advance(done: int, name: str = name) -> None:

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from revexport.errors import RevexportError
+from revexport.errors import RevexportError, check_seed
 from revexport.experiments.ensemble import MAX_REPLICATES, Run, run_ensemble
 from revexport.experiments.hindcast import pattern_checks
 from revexport.outcomes.definitions import checks, direction_outcomes, replicate_outcomes
@@ -416,8 +416,7 @@ def run_sensitivity(
     -------
     Sensitivity
     """
-    if not 0 <= seed < 2**63:
-        raise RevexportError(f"seed must be in [0, 2**63 - 1], got {seed}")
+    check_seed(seed)
     problem = problem_of(params)
     names = outcomes_of(outcomes)
     points = check_size(method, n, problem["num_vars"], replicates)

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 from scipy.spatial import Delaunay
 
-from revexport.errors import RevexportError
+from revexport.errors import RevexportError, check_seed
 from revexport.scenario.schema import MAX_STATES, Scenario
 
 _REGIMES = ("monarchy", "military-authoritarian", "single-party", "democracy", "communist")
@@ -57,8 +57,7 @@ def synthetic(n_states: int, seed: int = 0) -> Scenario:
     """
     if not 5 <= n_states <= MAX_STATES:
         raise RevexportError(f"synthetic: n_states must be in [5, {MAX_STATES}], got {n_states}")
-    if not 0 <= seed < 2**63:
-        raise RevexportError(f"synthetic: seed must be in [0, 2**63 - 1], got {seed}")
+    check_seed(seed, "synthetic: seed")
     from revexport.scenario.load import validate_scenario
 
     rng = np.random.default_rng(np.random.SeedSequence([seed, n_states]))
