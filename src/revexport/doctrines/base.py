@@ -19,7 +19,7 @@ from typing import Any, ClassVar, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from revexport.codes import DEMOCRACY, MILITARY, MONARCHY, N_MEANS, NONALIGNED
+from revexport.codes import N_MEANS
 
 F = NDArray[np.float64]
 B = NDArray[np.bool_]
@@ -177,26 +177,24 @@ def regime_hostility(obs: Observation) -> F:
 
     The seed's message is aimed at "dependent and authoritarian regimes": monarchies count
     double, superpower clients one and a half times, and democracies half as much (the
-    factors multiply). The compiled doctrines use the same formula
+    factors multiply). The formula is the compiled doctrines' own
     (:func:`revexport.doctrines.kernel.condemnation`).
     """
-    monarchy = (obs.regime == MONARCHY).astype(np.float64)
-    client = (obs.alignment != NONALIGNED).astype(np.float64)
-    democracy = (obs.regime == DEMOCRACY).astype(np.float64)
-    h = (1.0 + monarchy + 0.5 * client) * (1.0 - 0.5 * democracy)
+    from revexport.doctrines.kernel import condemn_all
+
+    h = np.empty(obs.regime.shape)
+    condemn_all(np.ascontiguousarray(obs.regime), np.ascontiguousarray(obs.alignment), h)
     return np.broadcast_to(h[:, None, :], obs.proximity.shape)
 
 
 def with_defence(shares: F, obs: Observation) -> F:
-    """At war, raise the military share to at least ``defence_share``, scaling the rest down."""
-    need = np.asarray(obs.params.defence_share, dtype=np.float64)[:, None]
-    at_war = obs.at_war.any(axis=-1)
-    mil = shares[..., MILITARY]
-    lift = at_war & (mil < need)
-    rest = 1.0 - mil
-    scale = np.divide(1.0 - need, rest, out=np.ones_like(rest), where=rest > 0)
-    out = np.where(lift[..., None], shares * scale[..., None], shares)
-    out[..., MILITARY] = np.where(lift, need, mil)
+    """At war, raise the military share to at least ``defence_share``, scaling the rest down
+    (the compiled doctrines' rule, :func:`revexport.doctrines.kernel.with_defence`)."""
+    from revexport.doctrines.kernel import defend_all
+
+    out = np.array(shares, dtype=np.float64, order="C")
+    need = np.ascontiguousarray(obs.params.defence_share, dtype=np.float64)
+    defend_all(out, np.ascontiguousarray(obs.at_war.any(axis=-1)), need)
     return out
 
 

@@ -84,6 +84,22 @@ def with_defence(shares: Any, at_war: bool, need: float) -> None:
 
 
 @kernel
+def defend_all(shares: Any, at_war: Any, need: Any) -> None:
+    """:func:`with_defence` over (R, K, 6) ``shares``, ``at_war`` (R, K) and ``need`` (R,)."""
+    for r in range(shares.shape[0]):
+        for k in range(shares.shape[1]):
+            with_defence(shares[r, k], at_war[r, k], need[r])
+
+
+@kernel
+def condemn_all(regime: Any, alignment: Any, out: Any) -> None:
+    """:func:`condemnation` of every (R, S) regime and alignment code, into ``out``."""
+    for r in range(regime.shape[0]):
+        for s in range(regime.shape[1]):
+            out[r, s] = condemnation(regime[r, s], alignment[r, s])
+
+
+@kernel
 def policy_allocation(pol: Any, q: Any, r: int, k: int, obs: Observation, shares: Any,
                       targets: Any) -> int:
     """One policy's allocation for slot ``k`` in replicate ``r``.
