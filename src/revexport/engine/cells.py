@@ -82,3 +82,13 @@ def presence_support(q: Any, presence: A, alignment: A, capability: A, superpowe
 def monthly_budget(q: Any, gdp0: float, economy: float) -> float:
     """Monthly external budget of an exporter with GDP ``gdp0 x economy``, US$ bn."""
     return q.budget_fraction * gdp0 * economy / 12.0
+
+
+@cell
+def sanctions_felt(sanctioning: A, superpower_sanction: A, gdp_share: A, r: int) -> tuple[float, float]:
+    """Share of the scenario's GDP sanctioning the exporters, and the number of superpowers
+    that do."""
+    sanctioned = 0.0
+    for s in range(sanctioning.shape[1]):
+        sanctioned += sanctioning[r, s] * gdp_share[s]
+    return sanctioned, 1.0 * superpower_sanction[r, 0] + 1.0 * superpower_sanction[r, 1]

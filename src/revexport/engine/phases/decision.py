@@ -19,7 +19,7 @@ from revexport.compiled import kernel
 from revexport.doctrines import kernel as doctrine_kernel
 from revexport.doctrines.base import Allocation, Doctrine, Observation
 from revexport.doctrines.spec import DoctrineTables
-from revexport.engine.cells import mark_eligible, monthly_budget, power
+from revexport.engine.cells import mark_eligible, monthly_budget, power, sanctions_felt
 from revexport.engine.state import B, F, StaticArrays, World
 from revexport.errors import RevexportError
 
@@ -76,14 +76,12 @@ def observe(w: World, st: StaticArrays, par: Any, d: Decisions) -> None:
         mark_eligible(w.slot_state, st.superpower, w.regime, r, exporter, ok)
         n_ok = 0
         members = 0
-        sanctioned = 0.0
         for s in range(n_s):
             n_ok += ok[s]
             members += w.coalition[r, s]
-            sanctioned += w.sanctioning[r, s] * st.gdp_share[s]
             o.target_power[r, s] = power(cap, coh, aid, r, s)
             o.protected[r, s] = st.protected_alignment[w.alignment[r, s]]
-        n_sp = 1.0 * w.superpower_sanction[r, 0] + 1.0 * w.superpower_sanction[r, 1]
+        sanctioned, n_sp = sanctions_felt(w.sanctioning, w.superpower_sanction, st.gdp_share, r)
         for e in range(n_e):
             x = w.slot_state[r, e]
             sitting = x >= 0

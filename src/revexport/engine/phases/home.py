@@ -18,20 +18,9 @@ from typing import Any
 import numpy as np
 
 from revexport.codes import COVERT, DIPLOMACY, DOMESTIC, MILITARY, PROPAGANDA, SUPPORT
-from revexport.compiled import cell, kernel
-from revexport.engine.cells import monthly_budget
+from revexport.compiled import kernel
+from revexport.engine.cells import monthly_budget, sanctions_felt
 from revexport.engine.state import StaticArrays, World
-
-
-@cell
-def sanctions_felt(sanctioning: Any, superpower_sanction: Any, gdp_share: Any,
-                   r: int) -> tuple[float, float]:
-    """Share of the scenario's GDP sanctioning the exporters, and the number of superpowers
-    that do."""
-    sanctioned = 0.0
-    for s in range(sanctioning.shape[1]):
-        sanctioned += sanctioning[r, s] * gdp_share[s]
-    return sanctioned, 1.0 * superpower_sanction[r, 0] + 1.0 * superpower_sanction[r, 1]
 
 
 @kernel
