@@ -408,6 +408,13 @@ def resume_run(
     return Run.open(root)
 
 
+def _signals_to_main_thread() -> None:
+    """Block Ctrl-C and SIGTERM in a block's thread: the operating system then delivers them to
+    the main thread, which handles them, and compiled code is never interrupted by one."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
 class _StopSignals:
     """While blocks run: the first Ctrl-C (or SIGTERM) stops the run, later ones are ignored.
 
@@ -466,20 +473,16 @@ def _run_blocks(job: _Job, life: RunLifecycle, sizes: list[int], workers: int,
         try:
             if execute is not None:
                 execute(job, [(b, sizes[b], offsets[b]) for b in todo], _commit)
-            elif workers == 1 or len(todo) <= 1:
-                for b in todo:
-                    parts[b] = _run_block(job, b, sizes[b], offsets[b])
-                    life.block_committed(b)
-                    done += sizes[b]
-                    if progress:
-                        progress(done)
-            else:
-                # Threads, not processes: the compiled phases release the GIL, so blocks run in
-                # parallel with no worker start-up and nothing to pickle; Parquet writes release
-                # it too. A stop request reaches a running block within CHECK_STEPS steps.
+            elif todo:
+                # Blocks run on threads, one worker included: the compiled phases release the
+                # GIL, so blocks run in parallel with no worker start-up and nothing to pickle,
+                # and the main thread only waits, so Ctrl-C and SIGTERM are handled there and
+                # never interrupt compiled code. A stop request reaches a running block within
+                # CHECK_STEPS steps.
                 halt = threading.Event()
                 pool = ThreadPoolExecutor(max_workers=min(workers, len(todo)),
-                                          thread_name_prefix="revexport-block")
+                                          thread_name_prefix="revexport-block",
+                                          initializer=_signals_to_main_thread)
                 pending: dict[Future[pd.DataFrame], int] = {}
                 try:
                     pending = {pool.submit(_run_block, job, b, sizes[b], offsets[b], halt): b
@@ -487,13 +490,9 @@ def _run_blocks(job: _Job, life: RunLifecycle, sizes: list[int], workers: int,
                     while pending:
                         # A timeout keeps the main thread responsive to Ctrl-C.
                         finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                        for fut in finished:
-                            b = pending.pop(fut)
-                            parts[b] = fut.result()
-                            life.block_committed(b)
-                            done += sizes[b]
-                            if progress:
-                                progress(done)
+                        # Commit in block order where several finish together.
+                        for fut in sorted(finished, key=pending.__getitem__):
+                            _commit(pending.pop(fut), fut.result())
                 except BaseException:
                     stop.stopping = True
                     halt.set()
