@@ -404,6 +404,7 @@ def hindcast(
     """Score the historical posture against 1979-1990 (docs/odd.md, section 1.2) and write a report."""
     from revexport.experiments.hindcast import run_hindcast
     from revexport.report import build_report
+    from revexport.report.actors import actors_of
 
     check_seed(seed)
     if replicates < 2:
@@ -419,6 +420,7 @@ def hindcast(
         result = run_hindcast(replicates=replicates, seed=seed, out_dir=out, workers=workers,
                               progress=tick)
     print_hindcast(result.scores)
+    print_actors(actors_of(result.runs["historical"]))
     ids = [r.run_id for r in result.runs.values()]
     path = build_report(out / "reports" / _report_name(ids), result.comparison,
                         title="Hindcast: middle-east-1979, 1979-02 to 1990-12", hindcast=result)
@@ -565,6 +567,26 @@ def print_hindcast(scores: Any) -> None:
         t.add_row(row.check, value + ("" if is_p else " of replicates"),
                   f"{'<' if is_p else '>='} {row.threshold:g}",
                   Text("yes", style="green") if row.passed else Text("no", style="red"), row.detail)
+    console.print(t)
+
+
+def print_actors(actors: Any) -> None:
+    """Print who strikes first and how the first war goes (the report has every actor table)."""
+    t = Table(title="Who strikes the exporter first (historical)", title_justify="left")
+    for c in ("state", "share of replicates", "median month", "neighbour"):
+        t.add_column(c)
+    for row in actors.first_strikers.head(5).itertuples(index=False):
+        t.add_row(str(row.state), f"{row.share:.3g}", f"{row.median_month:.0f}",
+                  "yes" if row.neighbour else "no")
+    console.print(t)
+    t = Table(title="The first war (historical)", title_justify="left")
+    for c in ("opened by", "outcome", "share of replicates", "median start month",
+              "median length (months)"):
+        t.add_column(c)
+    for row in actors.first_war.itertuples(index=False):
+        length = "" if row.median_length != row.median_length else f"{row.median_length:.0f}"
+        t.add_row(str(row.opened_by), str(row.outcome), f"{row.share:.3g}",
+                  f"{row.median_start_month:.0f}", length)
     console.print(t)
 
 

@@ -23,6 +23,7 @@ from revexport.experiments.compare import Comparison
 from revexport.experiments.ensemble import Run
 from revexport.experiments.hindcast import Hindcast
 from revexport.report import figures, queries
+from revexport.report.actors import Actors, actors_of
 
 #: Default map dates (month labels); the first at or after each is drawn.
 DEFAULT_MAP_DATES = ("1980-09", "1984-12", "1990-12")
@@ -115,6 +116,38 @@ def _counts(runs: Mapping[str, Run]) -> str:
         for n in runs)
 
 
+#: Captions of the who-does-what tables.
+ACTOR_CAPTIONS: dict[str, str] = {
+    "first_strikers": "Which state strikes the exporter first: share of replicates, median month "
+                      "of the strike (months after the start), and whether it borders the exporter.",
+    "first_war": "The first war: who opened it, how it ended (ongoing: still fought at the end), "
+                 "share of replicates, median start month and median length in months.",
+    "coalition": "Share of replicates in which each state is in the coalition against the "
+                 "exporter at the end of each year.",
+    "regime_falls": "Regime falls by state: share of replicates in which the regime fell at least "
+                    "once, median month of the first fall, share ending with an aligned regime.",
+    "movements": "The strongest movements at the end of each year (mean strength over replicates).",
+    "factions": "Mean influence of each faction of the original exporter at the end of each year.",
+}
+
+
+def _actors_html(actors: Actors) -> list[str]:
+    parts = []
+    for name, table in actors.tables().items():
+        if table.empty:
+            continue
+        if name == "coalition":
+            table = table[table.drop(columns="state").max(axis=1) > 0]
+        if name == "movements":  # one row a year: the strongest first
+            table = table.assign(value=[f"{s} ({m:.2f})" for s, m in
+                                        zip(table["state"], table["movement"], strict=True)]
+                                 ).pivot(index="month", columns="rank", values="value")
+            table = table.rename(columns=lambda k: f"rank {k}").reset_index()
+        parts += [f"<h3>{html.escape(name.replace('_', ' '))}</h3>",
+                  f"<p>{html.escape(ACTOR_CAPTIONS[name])}</p>", _table(table)]
+    return parts
+
+
 def build_report(
     out: Path | str,
     comparison: Comparison,
@@ -159,6 +192,12 @@ def build_report(
             "Share of replicates of the historical posture meeting each check.")
         add(figures.hindcast_timings(hindcast.timings, len(months)), "hindcast_timings.png",
             "When the events happen in the model, against the historical month.")
+    actors: Actors | None = None
+    if hindcast is not None:
+        actors = actors_of(hindcast.runs["historical"])
+        add(figures.coalition_by_year(actors.coalition), "coalition_by_state.png",
+            "historical: share of replicates in which each state is in the coalition against "
+            "the exporter at the end of each year.")
     add(figures.fan_charts(fans, months), "fan_charts.png",
         "Fan charts: median and 5-95 % band over replicates, per doctrine.")
     add(figures.distributions({n: r.replicates for n, r in runs.items()}), "distributions.png",
@@ -183,6 +222,8 @@ def build_report(
     }
     if hindcast is not None:
         data["hindcast"] = _records(hindcast.scores)
+    if actors is not None:
+        data["actors"] = {name: _records(table) for name, table in actors.tables().items()}
     (out / "report_data.json").write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
 
     parts = [f"<h1>{html.escape(title)}</h1>", '<p class="meta">',
@@ -195,6 +236,8 @@ def build_report(
                   "<p>Share of replicates meeting each check (at least 0.8 to pass), and "
                   "one-sided tests of militant against nationalist (p below 0.05 to pass).</p>",
                   _table(hindcast.scores)]
+    if actors is not None:
+        parts += ["<h2>Who does what (historical posture)</h2>", *_actors_html(actors)]
     wide = comparison.outcomes.assign(
         value=lambda d: [f"{m:.3g} [{lo:.3g}, {hi:.3g}]" for m, lo, hi in
                          zip(d["mean"], d["mean_lo"], d["mean_hi"], strict=True)]

@@ -181,6 +181,21 @@ def hindcast_shares(scores: pd.DataFrame) -> Figure:
     return fig
 
 
+def coalition_by_year(coalition: pd.DataFrame) -> Figure:
+    """Heat map: share of replicates in which each state is in the coalition at each year's end
+    (states that never join left out)."""
+    table = coalition.set_index("state")
+    table = table[table.max(axis=1) > 0]
+    fig, ax = plt.subplots(figsize=(1.0 + 0.55 * max(len(table.columns), 1),
+                                    1.0 + 0.32 * max(len(table), 1)), constrained_layout=True)
+    image = ax.imshow(table.to_numpy(dtype=float), aspect="auto", cmap="Blues", vmin=0, vmax=1)
+    ax.set_xticks(range(len(table.columns)), [str(c)[:4] for c in table.columns], fontsize=8)
+    ax.set_yticks(range(len(table)), list(table.index), fontsize=8)
+    ax.set_xlabel("end of year")
+    fig.colorbar(image, ax=ax, label="share of replicates in the coalition")
+    return fig
+
+
 def save(fig: Figure, path: Any) -> None:
     """Write a figure as PNG and close it."""
     fig.savefig(path, format="png", **_save_kw())

@@ -27,7 +27,7 @@ QUANTILES = (0.05, 0.5, 0.95)
 
 
 @contextmanager
-def _duck() -> Iterator[duckdb.DuckDBPyConnection]:
+def connection() -> Iterator[duckdb.DuckDBPyConnection]:
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "threads": 2,
                                  "preserve_insertion_order": False})
     try:
@@ -36,7 +36,7 @@ def _duck() -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def _files(paths: Sequence[Path]) -> str:
+def parquet_list(paths: Sequence[Path]) -> str:
     # Paths are SQL string literals (table functions take no bound parameters).
     return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
 
@@ -46,8 +46,8 @@ def months(run_dir: Path) -> list[str]:
     files = committed_files(run_dir, "steps")[:1]
     if not files:
         return []
-    with _duck() as con:
-        rows = con.execute(f"SELECT step, any_value(month) FROM read_parquet({_files(files)}) "
+    with connection() as con:
+        rows = con.execute(f"SELECT step, any_value(month) FROM read_parquet({parquet_list(files)}) "
                            "GROUP BY step ORDER BY step").fetchall()
     return [str(m) for _, m in rows]
 
@@ -62,8 +62,8 @@ def step_quantiles(run_dir: Path, metrics: Sequence[str], n_replicates: int
     files = committed_files(run_dir, "steps")
     if not files:
         return {}
-    with _duck() as con:
-        n_steps = int(con.execute(f"SELECT max(step) + 1 FROM read_parquet({_files(files[:1])})"
+    with connection() as con:
+        n_steps = int(con.execute(f"SELECT max(step) + 1 FROM read_parquet({parquet_list(files[:1])})"
                                   ).fetchone()[0])  # type: ignore[index]
         # An exact quantile keeps every value it is given (it cannot spill to disk): each
         # query takes as many metrics and steps as fit in QUANTILE_VALUES values.
@@ -80,7 +80,7 @@ def step_quantiles(run_dir: Path, metrics: Sequence[str], n_replicates: int
             cols = ", ".join(f'quantile_cont("{m}", {qs})' for m in group)
             for first in range(0, n_steps, chunk):
                 rows = con.execute(
-                    f"SELECT step, {cols} FROM read_parquet({_files(files)}) "
+                    f"SELECT step, {cols} FROM read_parquet({parquet_list(files)}) "
                     "WHERE step >= ? AND step < ? GROUP BY step ORDER BY step",
                     [first, first + chunk]).fetchall()
                 index = pd.Index([r[0] for r in rows], name="step")
@@ -104,10 +104,10 @@ def map_layers(run_dir: Path, codes: Sequence[str], step: int, n_replicates: int
     cm = np.zeros(n)
     events = committed_files(run_dir, "events")
     movement = committed_files(run_dir, "movement") if with_movement else []
-    with _duck() as con:
+    with connection() as con:
         if movement:
             for state, value in con.execute(
-                    f"SELECT state, avg(movement) FROM read_parquet({_files(movement)}) "
+                    f"SELECT state, avg(movement) FROM read_parquet({parquet_list(movement)}) "
                     "WHERE step = ? GROUP BY state", [step]).fetchall():
                 if value is not None and str(state) in idx:
                     mov[idx[str(state)]] = value
@@ -116,7 +116,7 @@ def map_layers(run_dir: Path, codes: Sequence[str], step: int, n_replicates: int
                     "file_row_number = true) WHERE step <= ? AND kind IN ({kinds}) QUALIFY "
                     "row_number() OVER (PARTITION BY replicate, state "
                     "ORDER BY step DESC, file_row_number DESC) = 1")
-            files = _files(events)
+            files = parquet_list(events)
             last_change = last.format(files=files, kinds="'regime_change'")
             last_move = last.format(files=files, kinds="'coalition_join', 'coalition_leave'")
             aligned = con.execute(f"SELECT state, count(*) FROM ({last_change}) WHERE code = ? "
