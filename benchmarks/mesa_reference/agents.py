@@ -47,6 +47,11 @@ if TYPE_CHECKING:
     from revexport.scenario.schema import StateSpec
 
 
+def logistic(margin: float, width: float) -> float:
+    """Smooth step in the margin over a threshold: 1/2 at it, toward 1 above, 0 below."""
+    return 1.0 / (1.0 + math.exp(-min(max(margin / width, -50.0), 50.0)))
+
+
 def clip(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
     """``x`` limited to ``[lo, hi]``."""
     return lo if x < lo else hi if x > hi else x
@@ -72,6 +77,7 @@ class War:
 
     cap0_state: float  # both sides' effective power when it began
     cap0_exporter: float
+    opened_by_exporter: bool = False
     months: int = 0
     share_exporter: float = 0.0  # this month's shares of the pair's power
     share_state: float = 0.0
@@ -153,7 +159,7 @@ class Nation(mesa.Agent):
             found_covert = cov > 0 and rng.random() < p.detection_covert
             signal = (p.signal_propaganda * prop / (prop + p.propaganda_half_saturation)
                       + p.signal_support * found_support + found_covert
-                      + p.signal_posture * ex.posture)
+                      + p.signal_posture * ex.threat_posture)
             if self in ex.wars:
                 signal = max(signal, 1.0)
             signal *= 1.0 - p.reassurance_diplomacy * ex.shares[DIPLOMACY]
@@ -226,17 +232,22 @@ class Nation(mesa.Agent):
         self.legitimacy = clip(self.legitimacy - p.repression_legitimacy_cost * max(delta, 0.0))
 
     def balance(self) -> None:
-        """Join the coalition against the exporters (more readily if neighbours are in), or leave."""
+        """Join the coalition against the exporters (more readily if neighbours are in, the more
+        the higher threat stands over the join threshold), or leave (the more the lower it
+        stands under the leave threshold)."""
         p, rng = self.model.p, self.model.random
         t = self.max_threat
         if not self.eligible:
             self.coalition = False
         elif not self.was_member:
             nb_in = sum(n.was_member for n in self.neighbours) / max(len(self.neighbours), 1)
-            join = min(p.coalition_join_rate * (1.0 + p.coalition_bandwagon * nb_in), 1.0)
-            self.coalition = t > p.coalition_join_threshold and rng.random() < join
-        elif t < p.coalition_leave_threshold and rng.random() < p.coalition_leave_rate:
-            self.coalition = False
+            join = (p.coalition_join_rate * (1.0 + p.coalition_bandwagon * nb_in)
+                    * logistic(t - p.coalition_join_threshold, p.coalition_margin_width))
+            self.coalition = rng.random() < min(join, 1.0)
+        else:
+            leave = p.coalition_leave_rate * logistic(p.coalition_leave_threshold - t,
+                                                      p.coalition_margin_width)
+            self.coalition = rng.random() >= leave
 
     def decide_sanctions(self) -> None:
         """Sanction while threat is high; keep sanctions until it falls well below."""
@@ -260,8 +271,8 @@ class Nation(mesa.Agent):
         self.aid = self.aid * (1.0 - p.aid_decay) + p.superpower_aid_rate * need * backed * self.capability0
 
     def strike_first(self) -> None:
-        """Strike the most threatening exporter when threat is high and the window is open;
-        go to war with exporters that strike it."""
+        """Strike the most threatening exporter, more likely the higher threat and the window
+        stand over their thresholds; go to war with exporters that strike it."""
         if not self.eligible:
             return
         p, rng = self.model.p, self.model.random
@@ -271,18 +282,19 @@ class Nation(mesa.Agent):
         chosen, best = None, -math.inf
         for ex in self.model.exporters:
             t = self.threat[ex]
-            if ex.home is None or self in ex.wars or t <= p.strike_threshold:
+            if ex.home is None or self in ex.wars:
                 continue
             share = own / max(own + ex.power, 1e-12)
             window = (1.0 - p.strike_patron_weight) * share + p.strike_patron_weight * patron
-            if window <= p.strike_window_threshold:
-                continue
-            hazard = p.strike_hazard * ex.proximity[self] ** p.strike_proximity_exponent * weary
+            hazard = (p.strike_hazard * ex.proximity[self] ** p.strike_proximity_exponent * weary
+                      * logistic(t - p.strike_threshold, p.strike_margin_width)
+                      * logistic(window - p.strike_window_threshold, p.strike_margin_width))
             if rng.random() < hazard and t > best:
                 chosen, best = ex, t
         for ex in self.model.exporters:
             if ex is chosen or (self in ex.strike and self not in ex.wars):
-                ex.wars[self] = War(cap0_state=own, cap0_exporter=ex.power)
+                ex.wars[self] = War(cap0_state=own, cap0_exporter=ex.power,
+                                    opened_by_exporter=ex is not chosen)
                 self.model.wars_started += 1
                 if ex is chosen:
                     ex.attacked = True
@@ -402,6 +414,16 @@ class Exporter(mesa.Agent):
     def posture(self) -> float:
         """Share of the budget put into export (propaganda, support, covert action, military)."""
         return sum(self.shares[PROPAGANDA:MILITARY + 1])
+
+    @property
+    def threat_posture(self) -> float:
+        """The posture other states read: military means count only in the share spent on
+        wars this exporter opened (a war of defence signals nothing to third states)."""
+        military = sum(spend.military for spend in self.spend.values())
+        offensive = sum(spend.military for n, spend in self.spend.items()
+                        if n in self.wars and self.wars[n].opened_by_exporter)
+        export = sum(self.shares[PROPAGANDA:COVERT + 1])
+        return export + (self.shares[MILITARY] * offensive / military if military > 0 else 0.0)
 
     def budget(self) -> float:
         """Monthly external budget, US$ bn."""

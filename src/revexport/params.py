@@ -185,11 +185,16 @@ class Parameters:
     coalition_leave_threshold: float = _p(
         0.12, 0.02, 0.5, "assumption", "threat below which a member may leave")
     coalition_join_rate: float = _p(
-        0.12, 0.01, 0.5, "assumption", "monthly hazard of joining once above threshold")
+        0.12, 0.01, 0.5, "assumption", "monthly hazard of joining well above the join threshold")
     coalition_leave_rate: float = _p(
-        0.12, 0.01, 0.5, "assumption", "monthly hazard of leaving once threat is below the leave threshold")
+        0.12, 0.01, 0.5, "assumption", "monthly hazard of leaving well below the leave threshold")
     coalition_bandwagon: float = _p(
         0.5, 0.0, 2.0, "assumption", "extra joining hazard per share of neighbours already in")
+    coalition_margin_width: float = _p(
+        0.05, 0.005, 0.2, "assumption (threat is estimated with error, so a threshold is crossed "
+        "gradually; Jervis 1976)",
+        "width of the logistic in the margin of threat over the join (or under the leave) "
+        "threshold that scales the joining (leaving) hazard; toward 0 a hard threshold")
     sanction_threshold: float = _p(
         0.5, 0.1, 0.8, "Hufbauer et al. 2007; threshold an assumption",
         "threat above which a state sanctions the exporter")
@@ -225,12 +230,17 @@ class Parameters:
         0.55, 0.2, 0.9, "Walt 1996; assumption",
         "window (attacker's share of effective power, patron-backed) above which it may strike")
     strike_hazard: float = _p(
-        0.15, 0.01, 0.5, "assumption", "monthly hazard of a first strike when both are open")
+        0.15, 0.01, 0.5, "assumption",
+        "monthly hazard of a first strike when threat and window are both well open")
     strike_patron_weight: float = _p(
         0.15, 0.0, 1.0, "assumption", "weight of patron backing in the attacker's window")
     strike_proximity_exponent: float = _p(
         2.0, 1.0, 3.0, "Boulding 1962 (loss-of-strength gradient); exponent an assumption",
         "the first-strike hazard scales with proximity to this power")
+    strike_margin_width: float = _p(
+        0.05, 0.005, 0.2, "assumption (threat and windows are estimated with error; Jervis 1976)",
+        "width of the logistics in the margins of threat over the strike threshold and of the "
+        "window over its threshold that scale the first-strike hazard; toward 0 hard thresholds")
     revolutionary_disruption: float = _p(
         0.5, 0.2, 0.9, "Cordesman & Wagner 1990 (purges and desertion in a revolutionary army)",
         "initial military cohesion of a revolutionary exporter (1 = intact)")

@@ -71,7 +71,8 @@ def test_repression_shrinks_movements_and_costs_legitimacy(make_world):
 
 def test_first_strike_needs_both_high_threat_and_an_open_window(make_world):
     def strikes(intent: float, weak_exporter: bool) -> float:
-        static, world, block = make_world(n=2000, strike_hazard=0.5)
+        # At the narrowest margin width the hazard is all but switched at both thresholds.
+        static, world, block = make_world(n=2000, strike_hazard=0.5, strike_margin_width=0.005)
         s = static.codes.index("IRQ")
         e_state = static.initial_exporters[0]
         world.intent[:, 0, :] = intent
@@ -99,7 +100,8 @@ def test_sanctions_lower_the_exporters_economy(make_world):
 
 
 def test_coalition_forms_when_threat_passes_its_threshold(make_world):
-    static, world, block = make_world(n=2000)
+    # At the narrowest margin width joining is all but switched at the threshold.
+    static, world, block = make_world(n=2000, coalition_margin_width=0.005)
     block.phase("responses")
     assert not world.coalition.any()  # no threat, no coalition
     world.intent[:, 0, :] = 1.0

@@ -48,7 +48,7 @@ def test_a_more_attractive_exporter_makes_propaganda_work_better(make_world):
 def test_a_patron_opens_the_window_of_opportunity(make_world):
     def strike_rate(alignment: int) -> float:
         static, world, block = make_world(n=2000, strike_hazard=0.5, strike_patron_weight=0.8,
-                                        strike_window_threshold=0.5)
+                                        strike_window_threshold=0.5, strike_margin_width=0.005)
         s = static.codes.index("IRQ")
         e_state = static.initial_exporters[0]
         world.intent[:, 0, :] = 1.0

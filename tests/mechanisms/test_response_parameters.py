@@ -28,7 +28,7 @@ def regional(static) -> np.ndarray:
 
 def test_members_leave_at_the_leave_rate_whatever_the_join_rate(make_world) -> None:
     n = 2000
-    static, world, block = make_world(n=n, coalition_join_rate=0.5)
+    static, world, block = make_world(n=n, coalition_join_rate=0.5, coalition_margin_width=0.005)
     members = regional(static)
     half = np.arange(n) < n // 2
     block.par.coalition_leave_rate[half] = 0.05
@@ -131,3 +131,39 @@ def test_balanced_power_counts_as_stalemate_only_after_stalemate_months(make_wor
     assert not ended[early].any()
     rate = weight * balance
     assert abs(ended[~early].mean() - rate) < 4 * math.sqrt(rate * (1 - rate) / (n // 2))
+
+
+def test_output_lost_to_war_and_sanctions_is_counted_against_the_economy_without_them(
+        make_world) -> None:
+    """With no pull toward trend a month's loss persists: after k months of war the economy
+    without war stands (1 - c)^-k above the exporter's, after k months of sanctions exp(k x drag)
+    above, and the costs are the monthly GDP times those gaps, summed."""
+    n, c = 30, 0.01
+    static, world, block = make_world(n=n, economy_recovery=0.0, war_economic_cost=c,
+                                      ceasefire_base=0.0, ceasefire_cost_weight=0.0,
+                                      ceasefire_stalemate_weight=0.0)
+    x, enemy = static.initial_exporters[0], static.codes.index("IRQ")
+    monthly_gdp = static.arrays.gdp0[x] / 12.0
+    world.war[:, 0, enemy] = True
+    world.sanctioning[:] = False
+    world.superpower_sanction[:] = False
+    war_cost = np.zeros(n)
+    for k in range(1, 13):
+        block.phase("war", k - 1)
+        block.phase("home", k - 1)
+        assert world.war[:, 0, enemy].all()
+        np.testing.assert_allclose(world.economy_without_war[:, 0] / world.economy[:, x], (1 - c) ** -k)
+        war_cost += monthly_gdp * (world.economy_without_war[:, 0] - world.economy[:, x])
+    np.testing.assert_allclose(world.war_cost[:, 0], war_cost)
+    assert (world.sanction_loss[:, 0] == 0.0).all()  # nobody sanctioned
+
+    static, world, block = make_world(n=n, economy_recovery=0.0, superpower_sanction_drag=0.004)
+    world.superpower_sanction[:, 0] = True  # one superpower: drag 0.004 a month
+    loss = np.zeros(n)
+    for k in range(1, 13):
+        block.phase("home", k - 1)
+        np.testing.assert_allclose(
+            world.economy_without_sanctions[:, 0] / world.economy[:, x], math.exp(0.004 * k))
+        loss += monthly_gdp * (world.economy_without_sanctions[:, 0] - world.economy[:, x])
+    np.testing.assert_allclose(world.sanction_loss[:, 0], loss)
+    assert (world.war_cost[:, 0] == 0.0).all()

@@ -25,6 +25,7 @@ from revexport.codes import (
     MONARCHY,
     NONALIGNED,
     PROPAGANDA,
+    STARTED_BY_EXPORTER,
     Spend,
 )
 from revexport.engine import cells
@@ -53,7 +54,9 @@ def test_perceived_intent_converges_geometrically_to_the_misperceived_signal(mak
     world.shares[:, 0, PROPAGANDA] = 0.3
     world.shares[:, 0, MILITARY] = 0.1
     world.spend[:, 0, Spend.PROPAGANDA, s] = 0.01  # at half saturation
-    world.war[:, 0, at_war] = True
+    world.war[:, 0, at_war] = True  # a war the exporter opened: its military share is posture
+    world.war_initiator[:, 0, at_war] = STARTED_BY_EXPORTER
+    world.spend[:, 0, Spend.MILITARY, at_war] = 0.05
     calm, bias = 1.0 - 0.3 * 0.2, 1.3
     signal = (0.5 * 0.5 + 0.4 * (0.3 + 0.1)) * calm * bias  # 0.501...
     posture_only = 0.4 * (0.3 + 0.1) * calm * bias
@@ -134,12 +137,13 @@ def test_threat_of_one_cell_by_hand(make_world) -> None:
     assert cells.vulnerability(q, MONARCHY, 1.0, 1.0, 1.0) == 1.0
 
 
-def test_states_join_the_coalition_exactly_when_the_threat_passes_their_own_threshold(
+def test_states_join_the_coalition_as_the_threat_passes_their_own_threshold(
         make_world) -> None:
-    """The threat computed by hand decides: replicates whose join threshold is just below it
-    join at the join rate, those whose threshold is just above never do."""
+    """The threat computed by hand decides: replicates whose join threshold is below it join at
+    the join rate x the logistic of the margin, those whose threshold is above it almost never."""
     n = 600
-    static, world, block = make_world(n=n, coalition_join_rate=0.5, coalition_bandwagon=0.0)
+    static, world, block = make_world(n=n, coalition_join_rate=0.5, coalition_bandwagon=0.0,
+                                      coalition_margin_width=0.005)
     s, x = static.codes.index("OMN"), static.initial_exporters[0]
     world.intent[:, 0, :] = 0.0
     world.intent[:, 0, s] = 0.9
@@ -152,12 +156,14 @@ def test_states_join_the_coalition_exactly_when_the_threat_passes_their_own_thre
     threat = 0.9 * (w * vuln + (1 - w) * world.proximity[0, 0, s] * share)
     assert threat == pytest.approx(cells.threat(q, 0.9, world.proximity[0, 0, s], pw[0, x], pw[0, s], vuln))
     below = np.arange(n) < n // 2
-    block.par.coalition_join_threshold[below] = threat - 0.01
-    block.par.coalition_join_threshold[~below] = threat + 0.01
+    # Margins of +-0.05 at the narrowest width: the join hazard is 0.5 x logistic(+-10).
+    block.par.coalition_join_threshold[below] = threat - 0.05
+    block.par.coalition_join_threshold[~below] = threat + 0.05
     block.phase("responses")
     joined = world.coalition[:, s]
-    assert not joined[~below].any()
-    assert abs(joined[below].mean() - 0.5) < 4 * math.sqrt(0.25 / (n // 2))
+    for rows, p in ((below, 0.5 * cells.logistic(0.05, 0.005)),
+                    (~below, 0.5 * cells.logistic(-0.05, 0.005))):
+        assert abs(joined[rows].mean() - p) < 4 * math.sqrt(max(p * (1 - p), 1e-4) / rows.sum())
     others = np.ones(static.n_states, dtype=bool)
     others[s] = False
     assert not world.coalition[:, others].any()  # no threat, no membership

@@ -7,18 +7,33 @@ table.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from revexport.codes import ALIGNED, MONARCHY
 from revexport.compiled import cell
 
 A = Any  # an array argument
+#: Below this monthly probability an event is not drawn for (it would happen about once in a
+#: billion months); it spares a random draw for every pair a smooth hazard leaves all but shut.
+NEGLIGIBLE_HAZARD = 1e-9
 
 
 @cell
 def power(capability: A, cohesion: A, aid: A, r: int, s: int) -> float:
     """Effective military capability of state ``s``: capability x cohesion + superpower aid."""
     return capability[r, s] * cohesion[r, s] + aid[r, s]
+
+
+@cell
+def logistic(margin: float, width: float) -> float:
+    """Smooth step in ``margin``: 1/2 at 0, toward 1 above and 0 below, over a few ``width``.
+
+    Hazards are scaled by it instead of switched on at a threshold, so no outcome hangs on
+    one number (the exponent is bounded: no overflow, whatever the margin).
+    """
+    z = min(max(margin / width, -50.0), 50.0)
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 @cell

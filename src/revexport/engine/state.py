@@ -215,7 +215,11 @@ class World(NamedTuple):
     rally : (R, E) the exporter's rally effect
     attacked : (R, E) bool, a war was started against the exporter this step
     successes : (R, E) aligned regimes abroad credited to the exporter
-    export_spend, war_cost, sanction_loss : (R, E) cumulative costs, US$ bn
+    export_spend, war_cost, sanction_loss : (R, E) cumulative costs, US$ bn: what was spent on
+        export; the output lost to war and to sanctions, against the economies below
+    economy_without_war, economy_without_sanctions : (R, E) the exporter's economy as it would
+        be had its wars (its sanctions) cost nothing, with the same shocks and policy: the
+        counterfactuals that cost output (docs/odd.md, 7.7)
     intent : (R, E, S) each state's estimate of each exporter's hostile intent
     proximity : (R, E, S) proximity of each state to each exporter
     war : (R, E, S) bool, exporter e at war with state s
@@ -259,6 +263,8 @@ class World(NamedTuple):
     export_spend: F
     war_cost: F
     sanction_loss: F
+    economy_without_war: F
+    economy_without_sanctions: F
     intent: F
     proximity: F
     war: B
@@ -343,7 +349,8 @@ def initial_world(static: Static, par: Any) -> World:
         superpower_sanction=zeros(r, 2, dtype=bool), presence=zeros(r, 2, dtype=bool),
         slot_state=slot_state, rally=zeros(r, e), attacked=zeros(r, e, dtype=bool),
         successes=zeros(r, e), export_spend=zeros(r, e), war_cost=zeros(r, e),
-        sanction_loss=zeros(r, e), intent=zeros(r, e, s), proximity=zeros(r, e, s),
+        sanction_loss=zeros(r, e), economy_without_war=np.ones((r, e)),
+        economy_without_sanctions=np.ones((r, e)), intent=zeros(r, e, s), proximity=zeros(r, e, s),
         war=zeros(r, e, s, dtype=bool), war_months=zeros(r, e, s, dtype=np.int64),
         war_initiator=zeros(r, e, s, dtype=np.int64), war_cap0_state=zeros(r, e, s),
         war_cap0_exporter=zeros(r, e, s), strike=zeros(r, e, s, dtype=bool),

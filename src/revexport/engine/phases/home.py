@@ -4,7 +4,9 @@ For every state, the economy follows a trend of ``base_growth`` with shocks and 
 toward trend; military capability is rebuilt toward its economy-backed level (raised for an
 exporter by its military share: mobilisation); cohesion recovers. For the exporters, growth
 also depends on the allocation (development and trade help, export spending drags), and on
-sanctions by states (weighted by their share of the scenario's GDP) and superpowers.
+sanctions by states (weighted by their share of the scenario's GDP) and superpowers. The output
+an exporter loses to war and to sanctions is counted against its economy as it would have been
+without them (same shocks, same policy), month by month, in US$ bn.
 Legitimacy moves toward a target set by the regime's anchor, economic performance, the rally
 effect, hostility from abroad (coalition and sanctions read as a foreign conspiracy) and war
 weariness.
@@ -18,9 +20,17 @@ from typing import Any
 import numpy as np
 
 from revexport.codes import COVERT, DIPLOMACY, DOMESTIC, MILITARY, PROPAGANDA, SUPPORT
-from revexport.compiled import kernel
+from revexport.compiled import cell, kernel
 from revexport.engine.cells import monthly_budget, sanctions_felt
 from revexport.engine.state import StaticArrays, World
+
+
+@cell
+def grown(q: Any, economy: float, growth: float, trend_now: float) -> float:
+    """An economy one month on: trend growth plus ``growth`` (policy, sanctions, shock) and a
+    pull back toward this month's trend level; never below the floor."""
+    pull = q.economy_recovery * (trend_now - economy) / trend_now
+    return max(economy * math.exp(q.base_growth + growth + pull), q.economy_floor)
 
 
 @kernel
@@ -31,6 +41,7 @@ def update(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, t: in
     extra = np.zeros(n_s)
     bonus = np.zeros(n_s)
     mobilised = np.zeros(n_s)
+    shock = np.zeros(n_s)
     for r in range(n_r):
         q = par[r]
         # The economy enters month t on the trend level of month t and leaves it on that of t + 1.
@@ -59,14 +70,22 @@ def update(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, t: in
             bonus[x] += w.rally[r, e] + q.hostility_rally * hostility
             mobilised[x] += q.mobilisation_gain * sh[MILITARY]
         for s in range(n_s):
-            shock = rng.normal(0.0, q.economy_noise) if q.economy_noise > 0 else 0.0
-            pull = q.economy_recovery * (trend_now - w.economy[r, s]) / trend_now
-            w.economy[r, s] = max(w.economy[r, s] * math.exp(q.base_growth + extra[s] + shock + pull),
-                                  q.economy_floor)
+            shock[s] = rng.normal(0.0, q.economy_noise) if q.economy_noise > 0 else 0.0
+            w.economy[r, s] = grown(q, w.economy[r, s], extra[s] + shock[s], trend_now)
+        # Output lost to war and to sanctions: the exporter's economy against its counterfactual
+        # without them (same shocks, same policy; wars' losses are taken in the war phase).
         for e in range(n_e):
             x = w.slot_state[r, e]
-            if x >= 0:
-                w.sanction_loss[r, e] += drag * st.gdp0[x] * w.economy[r, x] / 12.0
+            if x < 0:
+                continue
+            w.economy_without_war[r, e] = grown(q, w.economy_without_war[r, e],
+                                                extra[x] + shock[x], trend_now)
+            w.economy_without_sanctions[r, e] = grown(q, w.economy_without_sanctions[r, e],
+                                                      extra[x] + drag + shock[x], trend_now)
+            monthly_gdp = st.gdp0[x] / 12.0
+            w.war_cost[r, e] += monthly_gdp * max(w.economy_without_war[r, e] - w.economy[r, x], 0.0)
+            w.sanction_loss[r, e] += monthly_gdp * max(
+                w.economy_without_sanctions[r, e] - w.economy[r, x], 0.0)
         for s in range(n_s):
             performance = min(max(w.economy[r, s] / trend - 1.0, -q.performance_cap), q.performance_cap)
             target = w.anchor_legitimacy[r, s] + q.legitimacy_economy_weight * performance

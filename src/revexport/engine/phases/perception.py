@@ -3,8 +3,10 @@
 What a state sees this month from exporter ``e``: the propaganda aimed at it (saturating in
 spending), material support and covert action *if found* (detection is a chance, not a
 certainty), war with it, and the exporter's general posture (the share of its means put into
-export, heard by everyone). Diplomacy reassures. The signal is inflated by a misperception
-bias (Jervis 1976) and folded into the estimate by exponential smoothing, with noise. Threat
+export, heard by everyone; military means count only on fronts the exporter opened, so a war
+of defence is not read as export by third states). Diplomacy reassures. The signal is
+inflated by a misperception bias (Jervis 1976) and folded into the estimate by exponential
+smoothing, with noise. Threat
 itself (Walt's aggregate power, proximity, offensive capability, intentions) is computed from
 this estimate where it is used (:func:`revexport.engine.cells.threat`).
 """
@@ -15,7 +17,15 @@ from typing import Any
 
 import numpy as np
 
-from revexport.codes import COVERT, DIPLOMACY, MILITARY, PROPAGANDA, SUPPORT, Spend
+from revexport.codes import (
+    COVERT,
+    DIPLOMACY,
+    MILITARY,
+    PROPAGANDA,
+    STARTED_BY_EXPORTER,
+    SUPPORT,
+    Spend,
+)
 from revexport.compiled import kernel
 from revexport.engine.state import StaticArrays, World
 
@@ -31,7 +41,17 @@ def perceive(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> 
                 w.intent[r, e, :] = 0.0
                 continue
             sh = w.shares[r, e]
-            posture = sh[PROPAGANDA] + sh[SUPPORT] + sh[COVERT] + sh[MILITARY]
+            # Military spending reads as export posture only on fronts the exporter opened:
+            # defending itself in a war a neighbour began signals nothing to third states.
+            military = 0.0
+            offensive = 0.0
+            for s in range(n_s):
+                m = w.spend[r, e, Spend.MILITARY, s]
+                military += m
+                if w.war[r, e, s] and w.war_initiator[r, e, s] == STARTED_BY_EXPORTER:
+                    offensive += m
+            posture = (sh[PROPAGANDA] + sh[SUPPORT] + sh[COVERT]
+                       + (sh[MILITARY] * offensive / military if military > 0.0 else 0.0))
             calm = 1.0 - q.reassurance_diplomacy * sh[DIPLOMACY]
             for s in range(n_s):
                 prop = w.spend[r, e, Spend.PROPAGANDA, s]

@@ -2,10 +2,10 @@
 
 * Repression rises toward a level set by the movement's strength above a trigger
   (democracies restrained); every increase costs legitimacy.
-* Balancing (Walt 1987): a state whose highest threat passes the join threshold joins the
-  coalition against the exporters with a monthly hazard, higher the more of its neighbours
-  are in already; a member whose threat falls below a lower threshold leaves with its own
-  hazard (hysteresis).
+* Balancing (Walt 1987): a state joins the coalition against the exporters with a monthly
+  hazard, higher the more of its neighbours are in already, scaled by a logistic in the margin
+  of its highest threat over the join threshold; a member leaves with its own hazard, scaled
+  by a logistic in the margin of its threat under a lower threshold (hysteresis).
 * Sanctions: a state sanctions while its threat exceeds the sanction threshold; a superpower
   sanctions when the mean perceived hostility toward its clients (and itself) passes its
   threshold. Both stop only below ``response_hysteresis`` x their threshold.
@@ -16,9 +16,10 @@
   superpower deploys forces. Deployed forces defend, they do not embolden: they count in a
   client's power only in a war an exporter fights against it
   (:func:`~revexport.engine.cells.presence_support`) and in its regime's resilience.
-* First strike (Walt 1996): a state strikes an exporter only when its threat is high *and* a
+* First strike (Walt 1996): a state strikes an exporter when its threat is high *and* a
   window of opportunity is open -- its share of the pair's effective power (the exporter
-  weakened) plus patron backing; the hazard falls with distance.
+  weakened) plus patron backing: the hazard is scaled by a logistic in each margin (threat over
+  its threshold, window over its threshold) and falls with distance.
 * Wars the exporters open (``w.strike``, from their doctrines) begin here too.
 """
 
@@ -30,7 +31,14 @@ import numpy as np
 
 from revexport.codes import DEMOCRACY, NONALIGNED, STARTED_BY_EXPORTER, STARTED_BY_STATE
 from revexport.compiled import kernel
-from revexport.engine.cells import mark_eligible, power, threat, vulnerability
+from revexport.engine.cells import (
+    NEGLIGIBLE_HAZARD,
+    logistic,
+    mark_eligible,
+    power,
+    threat,
+    vulnerability,
+)
 from revexport.engine.state import StaticArrays, World
 
 
@@ -80,14 +88,18 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
             member = w.coalition_before[r, s]
             join = False
             leave = False
-            if ok[s] and not member and t_max[s] > q.coalition_join_threshold:
+            if ok[s] and not member:
                 nb = 0.0
                 for k in range(st.adj_ptr[s], st.adj_ptr[s + 1]):
                     nb += st.adj_weight[k] * w.coalition_before[r, st.adj_idx[k]]
-                join_p = q.coalition_join_rate * (1.0 + q.coalition_bandwagon * (nb / max(st.degree[s], 1.0)))
-                join = rng.random() < min(join_p, 1.0)
-            elif member and t_max[s] < q.coalition_leave_threshold:
-                leave = rng.random() < q.coalition_leave_rate
+                join_p = (q.coalition_join_rate
+                          * (1.0 + q.coalition_bandwagon * (nb / max(st.degree[s], 1.0)))
+                          * logistic(t_max[s] - q.coalition_join_threshold, q.coalition_margin_width))
+                join = join_p > NEGLIGIBLE_HAZARD and rng.random() < min(join_p, 1.0)
+            elif member:
+                leave_p = q.coalition_leave_rate * logistic(
+                    q.coalition_leave_threshold - t_max[s], q.coalition_margin_width)
+                leave = leave_p > NEGLIGIBLE_HAZARD and rng.random() < leave_p
             w.coalition[r, s] = ((member and not leave) or join) and ok[s]
             w.sanctioning[r, s] = (t_max[s] > q.sanction_threshold or (
                 w.sanctioning[r, s] and t_max[s] > q.response_hysteresis * q.sanction_threshold)) and ok[s]
@@ -143,14 +155,14 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
             chosen = -1
             best = -1.0
             for e in range(n_e):
-                if not ok[s] or w.slot_state[r, e] < 0 or w.war[r, e, s] or t[e, s] <= q.strike_threshold:
+                if not ok[s] or w.slot_state[r, e] < 0 or w.war[r, e, s]:
                     continue
                 share = pw / max(pw + exp_pw[e], 1e-12)
                 window = (1.0 - q.strike_patron_weight) * share + q.strike_patron_weight * patron
-                if window <= q.strike_window_threshold:
-                    continue
-                hazard = q.strike_hazard * w.proximity[r, e, s] ** q.strike_proximity_exponent * weary
-                if rng.random() < hazard and t[e, s] > best:
+                hazard = (q.strike_hazard * w.proximity[r, e, s] ** q.strike_proximity_exponent * weary
+                          * logistic(t[e, s] - q.strike_threshold, q.strike_margin_width)
+                          * logistic(window - q.strike_window_threshold, q.strike_margin_width))
+                if hazard > NEGLIGIBLE_HAZARD and rng.random() < hazard and t[e, s] > best:
                     chosen, best = e, t[e, s]
             for e in range(n_e):
                 struck = e == chosen

@@ -86,7 +86,9 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
             x = w.slot_state[r, e]
             if x >= 0 and exp_at_war[e]:
                 w.economy[r, x] *= 1.0 - q.war_economic_cost
-                w.war_cost[r, e] += q.war_economic_cost * st.gdp0[x] * w.economy[r, x] / 12.0
+                # Sanctions' counterfactual bears the war too (its output lost to war and to
+                # sanctions are counted apart, in the home phase).
+                w.economy_without_sanctions[r, e] *= 1.0 - q.war_economic_cost
         for e in range(n_e):
             for s in range(n_s):
                 w.war_months[r, e, s] += w.war[r, e, s]
