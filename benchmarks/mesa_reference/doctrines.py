@@ -200,16 +200,20 @@ class Gradualist(Doctrine):
 class Factional(Doctrine):
     """The four views as factions whose influence shifts with outcomes.
 
-    Weights evolve as ``log w += faction_learning_rate x (signal - mean signal)``: attacks,
-    successes abroad and the coalition strengthen the militants; weariness and economic
-    crisis the pragmatists and nationalists. The plan is the weight-average of the factions'
-    plans; only the dominant faction's wars are opened.
+    Weights evolve as ``log w += faction_learning_rate x (signal - mean signal)
+    + faction_reversion x (log w0 - log w)``: attacks, successes abroad and the coalition
+    strengthen the militants; weariness and economic crisis (a fall below the economy the
+    factions expect, which adapts at ``expectation_rate``) the pragmatists and nationalists;
+    each faction drifts back toward its starting influence ``w0``. The plan is the
+    weight-average of the factions' plans; only the dominant faction's wars are opened.
     """
 
     def __init__(self, weights: tuple[float, float, float, float] = (0.25, 0.25, 0.25, 0.25)) -> None:
         total = sum(weights)
         self.weights = [w / total for w in weights]  # nationalist, militant, pragmatic, gradualist
+        self.base = list(self.weights)  # the balance the factions drift back to
         self.successes_seen = 0.0
+        self.expected: float | None = None  # the economy the factions expect, from seating
         self.nationalist, self.militant = Nationalist(), Militant()
         self.pragmatic, self.gradualist = Pragmatic(), Gradualist()
 
@@ -234,14 +238,18 @@ class Factional(Doctrine):
         home = ex.home
         new_successes = max(ex.successes - self.successes_seen, 0.0)
         self.successes_seen = ex.successes
-        crisis = min(max(p.crisis_sensitivity * (1.0 - home.economy), 0.0), 1.0)
+        if self.expected is None:
+            self.expected = home.economy
+        crisis = min(max(p.crisis_sensitivity * (1.0 - home.economy / self.expected), 0.0), 1.0)
+        self.expected += p.expectation_rate * (home.economy - self.expected)
         signal = [0.5 * home.weariness + 0.5 * crisis,  # nationalist
                   ex.attacked + new_successes + 0.5 * ex.model.coalition_share,  # militant
                   home.weariness + crisis,  # pragmatic
                   0.25 * crisis]  # gradualist
         mean = sum(signal) / 4.0
         logw = [math.log(max(w, 1e-9)) + p.faction_learning_rate * (s - mean)
-                for w, s in zip(self.weights, signal, strict=True)]
+                + p.faction_reversion * (math.log(max(b, 1e-9)) - math.log(max(w, 1e-9)))
+                for w, s, b in zip(self.weights, signal, self.base, strict=True)]
         top = max(logw)
         w = [math.exp(x - top) for x in logw]
         total = sum(w)

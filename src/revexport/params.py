@@ -362,7 +362,15 @@ class Parameters:
         0.08, 0.01, 0.5, "assumption", "monthly speed of shifts in faction influence")
     crisis_sensitivity: float = _p(
         5.0, 1.0, 10.0, "assumption",
-        "a faction's crisis signal per unit of GDP lost since the start (capped at 1)")
+        "a faction's crisis signal per unit of GDP below what the exporter expected (capped at 1)")
+    expectation_rate: float = _p(
+        0.05, 0.01, 0.3, "Cagan 1956 (adaptive expectations); rate an assumption",
+        "monthly weight of this month's economy in the level the exporter's factions expect: a "
+        "crisis is a fall below expectations, and a lasting loss stops being one")
+    faction_reversion: float = _p(
+        0.02, 0.0, 0.1, "assumption (factions keep their institutional bases: clergy, Guards, "
+        "bazaar, bureaucracy)",
+        "monthly pull of each faction's log-influence back toward its starting balance")
 
     @classmethod
     def specs(cls) -> tuple[ParamSpec, ...]:

@@ -163,7 +163,8 @@ def test_a_python_doctrine_runs_like_the_compiled_spec_it_delegates_to(inner) ->
     # A Python doctrine keeps its memory itself; the world's doctrine arrays are the compiled
     # doctrines' memory.
     (_, _, memory), = blocks[1].python_groups
-    own = {"faction_weight": "weights", "stage": "stage", "successes_seen": "successes_seen"}
+    own = {"faction_weight": "weights", "stage": "stage", "successes_seen": "successes_seen",
+           "economy_expected": "economy_expected"}
     for name in compiled._fields:
         if name == "faction_weight0":  # the compiled doctrines' starting weights, per slot
             continue

@@ -25,7 +25,7 @@ LEVELS = ("cohesion", "legitimacy", "repression", "movement", "intent", "proximi
           "anchor_legitimacy", "anchor_repression")
 NON_NEGATIVE = ("economy", "capability", "aid", "shares", "spend", "rally", "successes",
                 "export_spend", "war_cost", "sanction_loss", "war_months", "war_cap0_state",
-                "war_cap0_exporter", "stage", "faction_weight", "successes_seen")
+                "war_cap0_exporter", "stage", "faction_weight", "successes_seen", "economy_expected")
 
 
 def parameter_sets() -> st.SearchStrategy[Parameters]:

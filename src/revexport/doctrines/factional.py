@@ -8,7 +8,11 @@ the seed's "conspiracy of the colonial powers" reading predicts.
 
 The allocation is the weight-average of the four factions' allocations; force is used only as
 the most influential faction would use it. Weights evolve as
-``log w += faction_learning_rate x (signal - mean signal)``, then are normalised.
+``log w += faction_learning_rate x (signal - mean signal) + faction_reversion x (log w0 - log w)``,
+then are normalised: each faction drifts back toward its starting influence ``w0`` (its
+institutional base), so a shift lasts while its causes do. An economic crisis is a fall below
+the economy the factions expect, and expectations adapt (``expectation_rate``), so a lasting
+loss stops being a crisis.
 
 ``historical`` is this doctrine with the 1979 balance of factions
 (:mod:`revexport.doctrines.historical`).

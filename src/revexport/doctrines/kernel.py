@@ -161,12 +161,15 @@ def policy_allocation(pol: Any, q: Any, r: int, k: int, obs: Observation, shares
 
 @cell
 def _shift_weights(q: Any, fac: Any, n_f: int, attacked: bool, successes: float, threat: float,
-                   weariness: float, economy: float, weights: Any, seen: Any, r: int, k: int,
-                   signal: Any) -> None:
-    """Move the factions' influence with this month's signals (log-linear, then normalised)."""
+                   weariness: float, economy: float, weights: Any, seen: Any, expected: Any,
+                   r: int, k: int, signal: Any) -> None:
+    """Move the factions' influence with this month's signals (log-linear, then normalised),
+    and back toward their starting balance."""
     new_successes = max(successes - seen[r, k], 0.0)
     seen[r, k] = successes
-    crisis = min(max(q.crisis_sensitivity * (1.0 - economy), 0.0), 1.0)
+    # A crisis is a fall below what the factions expected; expectations adapt to what comes.
+    crisis = min(max(q.crisis_sensitivity * (1.0 - economy / expected[r, k]), 0.0), 1.0)
+    expected[r, k] += q.expectation_rate * (economy - expected[r, k])
     for c in range(n_f):
         f = fac[k, c]
         signal[c] = (f.sig_attacked * attacked + f.sig_successes * new_successes
@@ -176,7 +179,9 @@ def _shift_weights(q: Any, fac: Any, n_f: int, attacked: bool, successes: float,
         mean += signal[c] / n_f
     top = -np.inf
     for c in range(n_f):
-        signal[c] = math.log(max(weights[r, k, c], 1e-9)) + q.faction_learning_rate * (signal[c] - mean)
+        logw = math.log(max(weights[r, k, c], 1e-9))
+        signal[c] = (logw + q.faction_learning_rate * (signal[c] - mean)
+                     + q.faction_reversion * (math.log(max(fac[k, c].weight, 1e-9)) - logw))
         top = max(top, signal[c])
     total = 0.0
     for c in range(n_f):
@@ -188,7 +193,7 @@ def _shift_weights(q: Any, fac: Any, n_f: int, attacked: bool, successes: float,
 
 @kernel
 def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_factions: Any,
-           stage: Any, weights: Any, seen: Any, shares_out: Any, targets_out: Any,
+           stage: Any, weights: Any, seen: Any, expected: Any, shares_out: Any, targets_out: Any,
            strike_out: Any) -> None:
     """Allocations of every sitting exporter whose slot runs a doctrine written as data.
 
@@ -199,6 +204,7 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
         :class:`~revexport.doctrines.spec.DoctrineTables`
     stage, weights : (R, K, 4) each faction's stage and influence (doctrine memory, updated)
     seen : (R, K) successes already credited to the factions (doctrine memory, updated)
+    expected : (R, K) the economy the factions expect (doctrine memory, updated)
     shares_out, targets_out, strike_out : (R, K, 6), (R, K, S), (R, K, S) written for the
         sitting exporters of those slots, left alone elsewhere
     """
@@ -223,7 +229,8 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
                 continue
             if n_f > 1:
                 _shift_weights(q, faction, n_f, attacked[r, k], successes[r, k], threat_felt[r, k],
-                               weariness[r, k], own_economy[r, k], weights, seen, r, k, signal)
+                               weariness[r, k], own_economy[r, k], weights, seen, expected, r, k,
+                               signal)
             at_war = False
             for s in range(n_s):
                 at_war = at_war or at_war_all[r, k, s]

@@ -67,7 +67,8 @@ SIGNALS: dict[str, str] = {
     "successes": "aligned regimes abroad newly credited to the exporter",
     "threat": "share of the states that can balance that are in the coalition against it",
     "weariness": "the exporter's war weariness",
-    "crisis": "crisis_sensitivity x GDP lost since the start, capped at 1",
+    "crisis": "crisis_sensitivity x the share of GDP below the level the factions expected "
+              "(adapting at expectation_rate), capped at 1",
 }
 NEVER = 1e9  # an overstretch threshold that is never passed
 
@@ -243,7 +244,8 @@ class SpecDoctrine(Doctrine):
         w = np.zeros((n_replicates, n_slots, MAX_FACTIONS))
         w[..., : len(weights)] = weights / weights.sum()
         return {"stage": np.zeros((n_replicates, n_slots, MAX_FACTIONS)), "weights": w,
-                "successes_seen": np.zeros((n_replicates, n_slots))}
+                "successes_seen": np.zeros((n_replicates, n_slots)),
+                "economy_expected": np.ones((n_replicates, n_slots))}
 
     def decide(self, obs: Observation, memory: dict[str, NDArray[np.float64]],
                rng: np.random.Generator) -> Allocation:
@@ -255,5 +257,5 @@ class SpecDoctrine(Doctrine):
         targets = np.zeros(obs.proximity.shape)
         strike = np.zeros(obs.proximity.shape, dtype=bool)
         decide(obs, t.policy, t.n_policies, t.faction, t.n_factions, memory["stage"], memory["weights"],
-               memory["successes_seen"], shares, targets, strike)
+               memory["successes_seen"], memory["economy_expected"], shares, targets, strike)
         return Allocation(shares=shares, targets=targets, strike=strike)

@@ -234,6 +234,7 @@ class World(NamedTuple):
         (:class:`revexport.codes.Spend`)
     stage, faction_weight : (R, E, 4) doctrine memory: each faction's stage and influence
     successes_seen : (R, E) doctrine memory: successes the factions have already counted
+    economy_expected : (R, E) doctrine memory: the economy the factions expect (start = 1)
     faction_weight0 : (E, 4) each slot's starting influence of its doctrine's factions
     """
 
@@ -280,6 +281,7 @@ class World(NamedTuple):
     stage: F
     faction_weight: F
     successes_seen: F
+    economy_expected: F
     faction_weight0: F
 
     @property
@@ -357,6 +359,7 @@ def initial_world(static: Static, par: Any) -> World:
         new_war=zeros(r, e, s, dtype=bool), war_end=zeros(r, e, s, dtype=np.int64),
         shares=zeros(r, e, N_MEANS), spend=zeros(r, e, 4, s), stage=zeros(r, e, MAX_FACTIONS),
         faction_weight=zeros(r, e, MAX_FACTIONS), successes_seen=zeros(r, e),
+        economy_expected=np.ones((r, e)),
         faction_weight0=zeros(e, MAX_FACTIONS),
     )
     _first_month(world, st, par)

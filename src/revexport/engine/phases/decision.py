@@ -148,7 +148,8 @@ def decide(w: World, st: StaticArrays, par: Any, d: Decisions) -> None:
     observe(w, st, par, d)
     t = d.tables
     doctrine_kernel.decide(d.obs, t.policy, t.n_policies, t.faction, t.n_factions, w.stage,
-                           w.faction_weight, w.successes_seen, d.shares, d.targets, d.strike)
+                           w.faction_weight, w.successes_seen, w.economy_expected, d.shares,
+                           d.targets, d.strike)
     allocate(w, st, par, d, d.compiled_slot)
 
 

@@ -164,5 +164,6 @@ def _new_exporters(w: World, st: StaticArrays, q: Any, r: int, aligned: Any, fir
         w.rally[r, slot] = 0.0
         w.successes[r, slot] = 0.0
         w.successes_seen[r, slot] = 0.0
+        w.economy_expected[r, slot] = w.economy[r, s]
         w.stage[r, slot, :] = 0.0
         w.faction_weight[r, slot, :] = w.faction_weight0[slot]
