@@ -3,6 +3,8 @@ economic crisis is a fall below the economy the factions expect, which adapts.""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from revexport.codes import WarStart
@@ -58,5 +60,5 @@ def test_a_lasting_loss_stops_being_a_crisis_as_expectations_adapt(make_world) -
         block.phase("decision", k)
         np.testing.assert_allclose(world.economy_expected[:, 0], 0.8 + 0.2 * (1 - rate) ** k)
         gains.append(np.log(world.faction_weight[0, 0, 2] / world.faction_weight[0, 0, 1]) - before)
-    assert gains[0] > 0 and all(a >= b for a, b in zip(gains, gains[1:], strict=False))
+    assert gains[0] > 0 and all(a >= b for a, b in itertools.pairwise(gains))
     assert gains[-1] < 0.2 * gains[0]
