@@ -6,9 +6,9 @@ certainty), war with it, and the exporter's general posture (the share of its me
 export, heard by everyone; military means count only on fronts the exporter opened, so a war
 of defence is not read as export by third states). Diplomacy reassures. The signal is
 inflated by a misperception bias (Jervis 1976) and folded into the estimate by exponential
-smoothing, with noise. Threat
-itself (Walt's aggregate power, proximity, offensive capability, intentions) is computed from
-this estimate where it is used (:func:`revexport.engine.cells.threat`).
+smoothing, with noise. Threat itself (Walt's aggregate power, proximity, offensive capability,
+intentions) is computed from this estimate where it is used
+(:func:`revexport.engine.cells.threat`).
 """
 
 from __future__ import annotations
