@@ -6,6 +6,7 @@ no traceback.
 
 from __future__ import annotations
 
+import math
 import signal
 import sys
 from collections.abc import Callable
@@ -420,10 +421,12 @@ def hindcast(
         result = run_hindcast(replicates=replicates, seed=seed, out_dir=out, workers=workers,
                               progress=tick)
     print_hindcast(result.scores)
-    print_actors(actors_of(result.runs["historical"]))
+    actors = actors_of(result.runs["historical"])
+    print_actors(actors)
     ids = [r.run_id for r in result.runs.values()]
     path = build_report(out / "reports" / _report_name(ids), result.comparison,
-                        title="Hindcast: middle-east-1979, 1979-02 to 1990-12", hindcast=result)
+                        title="Hindcast: middle-east-1979, 1979-02 to 1990-12", hindcast=result,
+                        actors=actors)
     console.print(f"report: {path}", highlight=False)
 
 
@@ -584,7 +587,7 @@ def print_actors(actors: Any) -> None:
               "median length (months)"):
         t.add_column(c)
     for row in actors.first_war.itertuples(index=False):
-        length = "" if row.median_length != row.median_length else f"{row.median_length:.0f}"
+        length = "" if math.isnan(row.median_length) else f"{row.median_length:.0f}"
         t.add_row(str(row.opened_by), str(row.outcome), f"{row.share:.3g}",
                   f"{row.median_start_month:.0f}", length)
     console.print(t)

@@ -154,6 +154,7 @@ def build_report(
     *,
     title: str,
     hindcast: Hindcast | None = None,
+    actors: Actors | None = None,
     map_dates: Sequence[str] = DEFAULT_MAP_DATES,
 ) -> Path:
     """Write a report directory and return the path of its HTML file.
@@ -166,7 +167,9 @@ def build_report(
         The runs and their tables.
     title : str
     hindcast : Hindcast, optional
-        Adds the hindcast scores and timing figures.
+        Adds the hindcast scores and timing figures, and who does what in its historical run.
+    actors : Actors, optional
+        Who does what in the hindcast's historical run, if already computed.
     map_dates : sequence of str
         Months (``YYYY-MM``) at which to draw the maps.
     """
@@ -192,9 +195,8 @@ def build_report(
             "Share of replicates of the historical posture meeting each check.")
         add(figures.hindcast_timings(hindcast.timings, len(months)), "hindcast_timings.png",
             "When the events happen in the model, against the historical month.")
-    actors: Actors | None = None
-    if hindcast is not None:
-        actors = actors_of(hindcast.runs["historical"])
+        if actors is None:
+            actors = actors_of(hindcast.runs["historical"])
         add(figures.coalition_by_year(actors.coalition), "coalition_by_state.png",
             "historical: share of replicates in which each state is in the coalition against "
             "the exporter at the end of each year.")
