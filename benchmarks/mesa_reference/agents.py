@@ -121,6 +121,8 @@ class Nation(mesa.Agent):
         self.threat: dict[Exporter, float] = {}
         self.max_threat = 0.0
         self.was_member = False  # in the coalition when this month's responses began
+        self.direct: dict[Exporter, float] = {}  # what each exporter aims at it this month
+        self.deterrence: dict[Exporter, float] = {}  # left by an ended war with each exporter
 
     # -- what the state is --------------------------------------------------------------------
     @property
@@ -145,23 +147,53 @@ class Nation(mesa.Agent):
         return 0.0
 
     # -- 1. perception ------------------------------------------------------------------------
-    def perceive(self) -> None:
-        """Update the estimate of each exporter's intent from what it sees this month."""
+    def read_signals(self) -> None:
+        """What each exporter aims at this state this month (the direct signal), before any
+        spill-over from its partners."""
         p, rng = self.model.p, self.model.random
+        self.direct = {}
         for ex in self.model.exporters:
             if ex.home is None:
-                self.intent[ex] = 0.0
                 continue
             spend = ex.spend.get(self)
             prop, sup, cov = (spend.propaganda, spend.support, spend.covert) if spend else (0, 0, 0)
-            # Support and covert action are seen only if found.
+            half = p.propaganda_half_saturation
+            # Support and covert action are seen only if found, read in proportion to a
+            # saturating amount.
             found_support = sup > 0 and rng.random() < p.detection_support
             found_covert = cov > 0 and rng.random() < p.detection_covert
-            signal = (p.signal_propaganda * prop / (prop + p.propaganda_half_saturation)
-                      + p.signal_support * found_support + found_covert
-                      + p.signal_posture * ex.threat_posture)
+            # The posture is heard in proportion to how much is aimed here, relative to the
+            # exporter's main target; a monarchy, condemned by name, hears it in full.
+            most = max((ex.aimed_at(n) for n in ex.spend), default=0.0)
+            aim = ex.aimed_at(self) / most if most > 0 else 0.0
+            if self.regime == MONARCHY:
+                aim = 1.0
+            signal = (p.signal_propaganda * prop / (prop + half)
+                      + p.signal_support * found_support * sup / (sup + half)
+                      + found_covert * cov / (cov + half)
+                      + p.signal_posture * ex.threat_posture * aim)
             if self in ex.wars:
                 signal = max(signal, 1.0)
+            self.direct[ex] = signal
+
+    def perceive(self) -> None:
+        """Update the estimate of each exporter's intent from what is aimed at it and at its
+        partners (the patron's other clients, the other coalition members, the neighbours)."""
+        p, rng = self.model.p, self.model.random
+        for ex in self.model.exporters:
+            if ex.home is None or ex.home is self:
+                self.intent[ex] = 0.0
+                continue
+            groups = []
+            if self.alignment != NONALIGNED and self.bloc is None:
+                groups.append([n for n in self.model.states if n is not self
+                               and n.alignment == self.alignment and n.bloc is None])
+            if self.coalition:
+                groups.append([n for n in self.model.states if n is not self and n.coalition])
+            groups.append(self.neighbours)
+            partners = max((sum(n.direct[ex] for n in g) / len(g) for g in groups if g),
+                           default=0.0)
+            signal = self.direct[ex] + p.signal_spillover * partners
             signal *= 1.0 - p.reassurance_diplomacy * ex.shares[DIPLOMACY]
             signal = clip(signal * (1.0 + p.misperception_bias))
             old = self.intent[ex]
@@ -232,16 +264,23 @@ class Nation(mesa.Agent):
         self.legitimacy = clip(self.legitimacy - p.repression_legitimacy_cost * max(delta, 0.0))
 
     def balance(self) -> None:
-        """Join the coalition against the exporters (more readily if neighbours are in, the more
-        the higher threat stands over the join threshold), or leave (the more the lower it
-        stands under the leave threshold)."""
+        """Join the coalition against the exporters (more readily the more of its neighbours'
+        power is in, less while its patron does not oppose the exporters, the more the higher
+        threat stands over the join threshold), or leave (the more the lower it stands under
+        the leave threshold)."""
         p, rng = self.model.p, self.model.random
         t = self.max_threat
         if not self.eligible:
             self.coalition = False
         elif not self.was_member:
-            nb_in = sum(n.was_member for n in self.neighbours) / max(len(self.neighbours), 1)
+            # Who is in already, by power; a patron that does not oppose the exporters
+            # (does not sanction them) restrains its client.
+            nb_power = sum(n.power for n in self.neighbours)
+            nb_in = sum(n.power for n in self.neighbours if n.was_member) / max(nb_power, 1e-12)
+            patron = self.model.superpowers.get(self.alignment)
+            restrained = patron is not None and not patron.bloc_sanctions
             join = (p.coalition_join_rate * (1.0 + p.coalition_bandwagon * nb_in)
+                    * (1.0 - p.coalition_bloc_restraint * restrained)
                     * logistic(t - p.coalition_join_threshold, p.coalition_margin_width))
             self.coalition = rng.random() < min(join, 1.0)
         else:
@@ -287,12 +326,17 @@ class Nation(mesa.Agent):
             share = own / max(own + ex.power, 1e-12)
             window = (1.0 - p.strike_patron_weight) * share + p.strike_patron_weight * patron
             hazard = (p.strike_hazard * ex.proximity[self] ** p.strike_proximity_exponent * weary
+                      * (1.0 - self.deterrence.get(ex, 0.0))
                       * logistic(t - p.strike_threshold, p.strike_margin_width)
                       * logistic(window - p.strike_window_threshold, p.strike_margin_width))
             if rng.random() < hazard and t > best:
                 chosen, best = ex, t
         for ex in self.model.exporters:
-            if ex is chosen or (self in ex.strike and self not in ex.wars):
+            # An exporter is deterred as its opponent is, after a war between them ended.
+            deterred = self.deterrence.get(ex, 0.0)
+            opens = (self in ex.strike and self not in ex.wars
+                     and (deterred <= 0.0 or rng.random() >= deterred))
+            if ex is chosen or opens:
                 ex.wars[self] = War(cap0_state=own, cap0_exporter=ex.power,
                                     opened_by_exporter=ex is not chosen)
                 self.model.wars_started += 1
@@ -405,6 +449,7 @@ class Exporter(mesa.Agent):
         self.rally = 0.0
         self.attacked = False
         self.successes = 0.0
+        self.war_tolerance = 0.0  # the war weariness its doctrine bears, set each month
 
     @property
     def power(self) -> float:
@@ -424,6 +469,15 @@ class Exporter(mesa.Agent):
                         if n in self.wars and self.wars[n].opened_by_exporter)
         export = sum(self.shares[PROPAGANDA:COVERT + 1])
         return export + (self.shares[MILITARY] * offensive / military if military > 0 else 0.0)
+
+    def aimed_at(self, n: Nation) -> float:
+        """Spending aimed at ``n``: export means, and military means on a front it opened."""
+        spend = self.spend.get(n)
+        if spend is None:
+            return 0.0
+        war = self.wars.get(n)
+        opened = war is not None and war.opened_by_exporter
+        return spend.propaganda + spend.support + spend.covert + spend.military * opened
 
     def budget(self) -> float:
         """Monthly external budget, US$ bn."""
@@ -448,6 +502,7 @@ class Exporter(mesa.Agent):
                 prox = p.proximity_far
             self.proximity[n] = prox
             n.intent[self] = 0.0
+            n.deterrence[self] = 0.0
         self.rally = 0.0
         self.successes = 0.0
         self.doctrine = self.new_doctrine()
@@ -468,7 +523,9 @@ class Exporter(mesa.Agent):
         if self.home is None:
             self.shares, self.spend, self.strike = [0.0] * N_MEANS, {}, []
             return
-        shares, targets, strike = self._checked(self.doctrine.decide(self))
+        plan = self.doctrine.decide(self)
+        self.war_tolerance = plan.war_tolerance
+        shares, targets, strike = self._checked(plan)
         if self.model.article154:
             # No material support, no covert action, no offensive war: what would have gone
             # to support and covert action goes half to propaganda, half to diplomacy.

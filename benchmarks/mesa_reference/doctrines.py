@@ -36,11 +36,14 @@ class Plan:
         Weights of the targets of propaganda, support and covert action.
     strike : list of Nation
         States the exporter opens a war on this month.
+    war_tolerance : float
+        The war weariness the exporter bears before it seeks a ceasefire.
     """
 
     shares: list[float]
     targets: dict[Nation, float]
     strike: list[Nation] = field(default_factory=list)
+    war_tolerance: float = 0.5
 
 
 # -- helpers shared by the doctrines --------------------------------------------------------
@@ -122,7 +125,8 @@ class Nationalist(Doctrine):
 
     def decide(self, ex: Exporter) -> Plan:
         shares = fixed_shares(domestic=0.58, diplomacy=0.38, propaganda=self.outreach)
-        return Plan(with_defence(shares, ex), normalise({n: n.affinity for n in ex.model.targets}))
+        return Plan(with_defence(shares, ex), normalise({n: n.affinity for n in ex.model.targets}),
+                    war_tolerance=0.3)
 
 
 class Militant(Doctrine):
@@ -138,7 +142,8 @@ class Militant(Doctrine):
                   for n in ex.model.targets}
         ripe = {n: s for n, s in scores.items() if n.movement > self.movement_to_strike}
         strike = opportunistic_strike(ex, ripe, ex.model.p.offensive_power_ratio)
-        return Plan(with_defence(shares, ex), normalise(scores), strike)
+        # War until victory: it bears much before it accepts a ceasefire.
+        return Plan(with_defence(shares, ex), normalise(scores), strike, war_tolerance=0.8)
 
 
 class Pragmatic(Doctrine):
@@ -162,7 +167,7 @@ class Pragmatic(Doctrine):
         strong = {n: s for n, s in scores.items() if n.movement > 0.4}
         strike = [] if overstretched else opportunistic_strike(
             ex, strong, 2.0 * m.p.offensive_power_ratio)
-        return Plan(with_defence(shares, ex), normalise(scores), strike)
+        return Plan(with_defence(shares, ex), normalise(scores), strike, war_tolerance=0.4)
 
 
 class Gradualist(Doctrine):
@@ -194,18 +199,21 @@ class Gradualist(Doctrine):
         w = self.stage
         shares = [(1.0 - w) * a + w * b for a, b in zip(calm.shares, bold.shares, strict=True)]
         targets = {n: (1.0 - w) * calm.targets[n] + w * bold.targets[n] for n in calm.targets}
-        return Plan(shares, targets, bold.strike if w > 0.8 else [])
+        tolerance = (1.0 - w) * calm.war_tolerance + w * bold.war_tolerance
+        return Plan(shares, targets, bold.strike if w > 0.8 else [], war_tolerance=tolerance)
 
 
 class Factional(Doctrine):
     """The four views as factions whose influence shifts with outcomes.
 
     Weights evolve as ``log w += faction_learning_rate x (signal - mean signal)
-    + faction_reversion x (log w0 - log w)``: attacks, successes abroad and the coalition
-    strengthen the militants; weariness and economic crisis (a fall below the economy the
-    factions expect, which adapts at ``expectation_rate``) the pragmatists and nationalists;
+    + faction_reversion x (log w0 - log w)``: attacks, mobilisation while at war, successes
+    abroad and the coalition strengthen the militants; weariness and economic crisis (a fall
+    below the economy the factions expect, which adapts at ``expectation_rate``) the
+    pragmatists and nationalists;
     each faction drifts back toward its starting influence ``w0``. The plan is the
-    weight-average of the factions' plans; only the dominant faction's wars are opened.
+    weight-average of the factions' plans, and so is the war weariness it bears; only the
+    dominant faction's wars are opened.
     """
 
     def __init__(self, weights: tuple[float, float, float, float] = (0.25, 0.25, 0.25, 0.25)) -> None:
@@ -230,7 +238,8 @@ class Factional(Doctrine):
             for n, x in plan.targets.items():
                 mix[n] += w * export * x
         dominant = self.weights.index(max(self.weights))
-        return Plan(shares, normalise(mix), plans[dominant].strike)
+        tolerance = sum(w * plan.war_tolerance for w, plan in zip(self.weights, plans, strict=True))
+        return Plan(shares, normalise(mix), plans[dominant].strike, war_tolerance=tolerance)
 
     def update_weights(self, ex: Exporter) -> None:
         """Shift the factions' influence by this month's signals."""
@@ -243,7 +252,8 @@ class Factional(Doctrine):
         crisis = min(max(p.crisis_sensitivity * (1.0 - home.economy / self.expected), 0.0), 1.0)
         self.expected += p.expectation_rate * (home.economy - self.expected)
         signal = [0.5 * home.weariness + 0.5 * crisis,  # nationalist
-                  ex.attacked + new_successes + 0.5 * ex.model.coalition_share,  # militant
+                  ex.attacked + 0.3 * bool(ex.wars) + new_successes
+                  + 0.5 * ex.model.coalition_share,  # militant
                   home.weariness + crisis,  # pragmatic
                   0.25 * crisis]  # gradualist
         mean = sum(signal) / 4.0
@@ -266,7 +276,8 @@ class Constitutional(Doctrine):
         rest = 1.0 - self.outreach
         shares = fixed_shares(domestic=0.55 * rest, diplomacy=0.45 * rest, propaganda=self.outreach)
         return Plan(with_defence(shares, ex),
-                    normalise({n: n.affinity * n.grievance for n in ex.model.targets}))
+                    normalise({n: n.affinity * n.grievance for n in ex.model.targets}),
+                    war_tolerance=0.3)
 
 
 class Historical(Factional):

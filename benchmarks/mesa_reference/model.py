@@ -18,7 +18,7 @@ from collections import defaultdict
 
 import mesa
 
-from benchmarks.mesa_reference.agents import Exporter, Nation, Superpower, clip
+from benchmarks.mesa_reference.agents import Exporter, Nation, Superpower, clip, logistic
 from benchmarks.mesa_reference.doctrines import DOCTRINES
 from revexport.codes import ALIGNED, MILITARY_RULE, NONALIGNED
 from revexport.params import Parameters
@@ -110,7 +110,8 @@ class RevolutionModel(mesa.Model):
     # -- the step, in MODEL.md's order ----------------------------------------------------------
     def step(self) -> None:
         """One month (``self.steps`` is already this month's number, from 1)."""
-        self.states.do("perceive")  # 1. states update their estimate of intent
+        self.states.do("read_signals")  # 1. states read what is aimed at them and their
+        self.states.do("perceive")  # partners, and update their estimate of intent
         self.decide()  # 2. doctrines allocate the exporters' means
         self.exporters.do("assess_attractiveness")  # 3. movements grow and shrink
         self.states.do("update_movement")
@@ -188,7 +189,11 @@ class RevolutionModel(mesa.Model):
             exp_down = not state_down and ex.power < p.collapse_threshold * war.cap0_exporter
             stalemate = (1.0 - abs(war.share_exporter - war.share_state)) * (
                 war.months > p.stalemate_months)
-            hazard = (p.ceasefire_base + p.ceasefire_cost_weight * 0.5 * (ex.home.weariness + n.weariness)
+            # Both sides must be past what they will bear: the exporter's tolerance is its
+            # doctrine's.
+            both_tired = (logistic(ex.home.weariness - ex.war_tolerance, p.ceasefire_margin_width)
+                          * logistic(n.weariness - p.war_tolerance, p.ceasefire_margin_width))
+            hazard = (p.ceasefire_base + p.ceasefire_cost_weight * both_tired
                       + p.ceasefire_stalemate_weight * stalemate)
             if state_down:
                 lost_state.add(n)
@@ -201,8 +206,13 @@ class RevolutionModel(mesa.Model):
             n.movement = clip(n.movement + p.collapse_movement_boost)
         for home in lost_exp:
             home.legitimacy = clip(home.legitimacy - p.collapse_legitimacy_shock)
+        # An ended war deters a new one between its sides, less as time passes.
+        for n in self.states:
+            for ex in n.deterrence:
+                n.deterrence[ex] *= 1.0 - p.deterrence_decay
         for ex, n in ended:
             del ex.wars[n]
+            n.deterrence[ex] = 1.0
 
     def change_regimes(self) -> None:
         """Regimes fall to their movements, to coups, or (exporters) to lost legitimacy."""

@@ -83,7 +83,14 @@ class Parameters:
         0.8, 0.2, 1.0, "assumption", "hostility read from material support found going to the movement")
     signal_posture: float = _p(
         0.4, 0.0, 1.0, "assumption (broadcasts and speeches reach every state)",
-        "hostility read by every state from the share of means the exporter puts into export")
+        "hostility read from the share of means the exporter puts into export, by each state in "
+        "proportion to what is aimed at it (relative to the exporter's main target)")
+    signal_spillover: float = _p(
+        0.5, 0.0, 1.0, "Walt 1987 (a threat to an ally or to the patron's other clients is read as "
+        "a threat to oneself); weight an assumption",
+        "hostility read from what is aimed at a state's partners: the largest of the mean "
+        "direct signals to the other clients of its patron, to the other coalition members "
+        "(for a member) and to its neighbours")
     detection_support: float = _p(
         0.35, 0.05, 0.9, "assumption", "monthly probability that material support is found")
     detection_covert: float = _p(
@@ -117,7 +124,9 @@ class Parameters:
         "share of GDP the exporter spends on its external programme")
     propaganda_half_saturation: float = _p(
         0.01, 0.001, 0.1, "assumption",
-        "monthly propaganda spending (US$ bn) at a target that reaches half intensity")
+        "monthly spending (US$ bn) on one means at one target that has half its full effect: "
+        "propaganda's pull on the movement, and the hostility the target reads from propaganda "
+        "and from support or covert action found")
     offensive_power_ratio: float = _p(
         1.3, 1.0, 3.0, "assumption",
         "exporter-to-target power ratio a doctrine needs before it opens a war")
@@ -189,7 +198,13 @@ class Parameters:
     coalition_leave_rate: float = _p(
         0.12, 0.01, 0.5, "assumption", "monthly hazard of leaving well below the leave threshold")
     coalition_bandwagon: float = _p(
-        0.5, 0.0, 2.0, "assumption", "extra joining hazard per share of neighbours already in")
+        0.5, 0.0, 2.0, "assumption",
+        "extra joining hazard per share of the neighbours' effective power already in")
+    coalition_bloc_restraint: float = _p(
+        0.5, 0.0, 1.0, "Walt 1987; Snyder 1984 (the alliance security dilemma: patrons restrain "
+        "their clients); assumption",
+        "reduction of a superpower client's joining hazard while its patron does not itself "
+        "oppose (sanction) the exporters")
     coalition_margin_width: float = _p(
         0.05, 0.005, 0.2, "assumption (threat is estimated with error, so a threshold is crossed "
         "gradually; Jervis 1976)",
@@ -282,7 +297,23 @@ class Parameters:
     ceasefire_base: float = _p(
         0.002, 0.0, 0.03, "Bennett & Stam 1996 (hazard of war ending)", "monthly ceasefire hazard")
     ceasefire_cost_weight: float = _p(
-        0.01, 0.0, 0.1, "Bennett & Stam 1996; assumption", "extra hazard per unit war weariness")
+        0.05, 0.0, 0.3, "Bennett & Stam 1996 (a war ends when both sides' costs pass what they "
+        "will bear); assumption",
+        "extra monthly ceasefire hazard when both sides' war weariness is past their war "
+        "tolerance (scaled by a logistic in each margin)")
+    war_tolerance: float = _p(
+        0.5, 0.2, 0.9, "Bennett & Stam 1996; assumption",
+        "war weariness a state at war with an exporter bears before it seeks a ceasefire (an "
+        "exporter's comes from its doctrine)")
+    ceasefire_margin_width: float = _p(
+        0.05, 0.005, 0.2, "assumption (costs are weighed with error, so tolerance is passed "
+        "gradually)",
+        "width of the logistics in the margins of weariness over war tolerance")
+    deterrence_decay: float = _p(
+        0.02, 0.005, 0.1, "Fortna 2004, Peace Time (ceasefires deter a new war, less so as "
+        "time passes); assumption",
+        "monthly decay of the deterrence a war's end leaves between its two sides (1 at the "
+        "end, scaling the hazard of a new war between them by 1 - deterrence)")
     ceasefire_stalemate_weight: float = _p(
         0.01, 0.0, 0.05, "assumption", "extra hazard per unit of stalemate (balanced power)")
     stalemate_months: float = _p(

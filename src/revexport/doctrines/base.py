@@ -120,11 +120,15 @@ class Allocation:
         over valid targets (or to 0 if there is none).
     strike : (R, K, S) bool
         States against which the exporter opens a war this month.
+    war_tolerance : (R, K), optional
+        The war weariness the exporter bears before it seeks a ceasefire, in [0, 1]; the
+        model parameter ``war_tolerance`` when not given.
     """
 
     shares: F
     targets: F
     strike: B
+    war_tolerance: F | None = None
 
 
 class Doctrine(ABC):

@@ -7,8 +7,8 @@ affairs of other nations".
 
 Moral and diplomatic support only: outreach to the oppressed and deprived (a fifth of the
 budget, targets weighted by affinity and grievance), diplomacy, development; no material
-support, no covert action, no offensive war. Every exporter also runs under the engine's
-Article 154 switch when the scenario or the run asks.
+support, no covert action, no offensive war; at war, it seeks a ceasefire early. Every
+exporter also runs under the engine's Article 154 switch when the scenario or the run asks.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from revexport.doctrines.spec import DoctrineSpec, Policy
 CONSTITUTIONAL = Policy(
     shares={"domestic": 0.44, "diplomacy": 0.36, "propaganda": 0.2},
     targeting={"affinity": 1.0, "grievance": 1.0},
+    war_tolerance=0.3,
 )
 
 register_spec("constitutional", DoctrineSpec.single(

@@ -1,18 +1,21 @@
 """Factions inside the exporter, whose influence shifts with outcomes.
 
 The product definition: the four views of the seed as factions -- nationalist, militant,
-pragmatic, gradualist -- whose weights shift with what happens: an attack from outside and
-successes abroad strengthen the militants; war exhaustion and economic crisis strengthen the
-pragmatists and nationalists; hostility from abroad (the coalition) feeds the militants, as
-the seed's "conspiracy of the colonial powers" reading predicts.
+pragmatic, gradualist -- whose weights shift with what happens: an attack from outside,
+mobilisation while a war lasts and successes abroad strengthen the militants; war exhaustion and
+economic crisis strengthen the pragmatists and nationalists; hostility from abroad (the
+coalition) feeds the militants, as the seed's "conspiracy of the colonial powers" reading
+predicts.
 
-The allocation is the weight-average of the four factions' allocations; force is used only as
-the most influential faction would use it. Weights evolve as
-``log w += faction_learning_rate x (signal - mean signal) + faction_reversion x (log w0 - log w)``,
-then are normalised: each faction drifts back toward its starting influence ``w0`` (its
-institutional base), so a shift lasts while its causes do. An economic crisis is a fall below
-the economy the factions expect, and expectations adapt (``expectation_rate``), so a lasting
-loss stops being a crisis.
+The allocation is the weight-average of the four factions' allocations, and so is the war
+weariness the exporter bears (each faction's policy has its own ``war_tolerance``): as war
+weariness and crisis move influence from the militants to the pragmatists, the exporter comes to
+accept a ceasefire. Force is used only as the most influential faction would use it. Weights
+evolve as ``log w += faction_learning_rate x (signal - mean signal) + faction_reversion x (log
+w0 - log w)``, then are normalised: each faction drifts back toward its starting influence
+``w0`` (its institutional base), so a shift lasts while its causes do. An economic crisis is a
+fall below the economy the factions expect, and expectations adapt (``expectation_rate``), so a
+lasting loss stops being a crisis.
 
 ``historical`` is this doctrine with the 1979 balance of factions
 (:mod:`revexport.doctrines.historical`).
@@ -36,7 +39,7 @@ def factional(weights: tuple[float, float, float, float], summary: str) -> Doctr
     return DoctrineSpec(summary=summary, factions=[
         Faction(policy=NATIONALIST, weight=nat, signals={"weariness": 0.5, "crisis": 0.5}),
         Faction(policy=MILITANT, weight=mil,
-                signals={"attacked": 1.0, "successes": 1.0, "threat": 0.5}),
+                signals={"attacked": 1.0, "mobilised": 0.3, "successes": 1.0, "threat": 0.5}),
         Faction(policy=PRAGMATIC, weight=pra, signals={"weariness": 1.0, "crisis": 1.0}),
         GRADUALISTS.model_copy(update={"weight": gra, "signals": {"crisis": 0.25}}),
     ])

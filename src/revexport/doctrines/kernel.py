@@ -160,9 +160,9 @@ def policy_allocation(pol: Any, q: Any, r: int, k: int, obs: Observation, shares
 
 
 @cell
-def _shift_weights(q: Any, fac: Any, n_f: int, attacked: bool, successes: float, threat: float,
-                   weariness: float, economy: float, weights: Any, seen: Any, expected: Any,
-                   r: int, k: int, signal: Any) -> None:
+def _shift_weights(q: Any, fac: Any, n_f: int, attacked: bool, at_war: bool, successes: float,
+                   threat: float, weariness: float, economy: float, weights: Any, seen: Any,
+                   expected: Any, r: int, k: int, signal: Any) -> None:
     """Move the factions' influence with this month's signals (log-linear, then normalised),
     and back toward their starting balance."""
     new_successes = max(successes - seen[r, k], 0.0)
@@ -172,7 +172,8 @@ def _shift_weights(q: Any, fac: Any, n_f: int, attacked: bool, successes: float,
     expected[r, k] += q.expectation_rate * (economy - expected[r, k])
     for c in range(n_f):
         f = fac[k, c]
-        signal[c] = (f.sig_attacked * attacked + f.sig_successes * new_successes
+        signal[c] = (f.sig_attacked * attacked + f.sig_mobilised * at_war
+                     + f.sig_successes * new_successes
                      + f.sig_threat * threat + f.sig_weariness * weariness + f.sig_crisis * crisis)
     mean = 0.0
     for c in range(n_f):
@@ -194,7 +195,7 @@ def _shift_weights(q: Any, fac: Any, n_f: int, attacked: bool, successes: float,
 @kernel
 def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_factions: Any,
            stage: Any, weights: Any, seen: Any, expected: Any, shares_out: Any, targets_out: Any,
-           strike_out: Any) -> None:
+           strike_out: Any, tolerance_out: Any) -> None:
     """Allocations of every sitting exporter whose slot runs a doctrine written as data.
 
     Parameters
@@ -205,8 +206,8 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
     stage, weights : (R, K, 4) each faction's stage and influence (doctrine memory, updated)
     seen : (R, K) successes already credited to the factions (doctrine memory, updated)
     expected : (R, K) the economy the factions expect (doctrine memory, updated)
-    shares_out, targets_out, strike_out : (R, K, 6), (R, K, S), (R, K, S) written for the
-        sitting exporters of those slots, left alone elsewhere
+    shares_out, targets_out, strike_out, tolerance_out : (R, K, 6), (R, K, S), (R, K, S),
+        (R, K) written for the sitting exporters of those slots, left alone elsewhere
     """
     n_r, n_k, n_s = obs.proximity.shape
     n_p = policy.shape[1]
@@ -216,6 +217,7 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
     sh = np.zeros((4, N_MEANS))  # each faction's allocation
     tg = np.zeros((4, n_s))
     strike = np.full(4, -1)
+    tolerance = np.zeros(4)
     signal = np.zeros(4)
     par, active, at_war_all = obs.params, obs.active, obs.at_war
     own_legit, own_economy, cohesion = obs.legitimacy, obs.economy, obs.cohesion
@@ -227,13 +229,13 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
             n_f = n_factions[k]
             if n_f == 0 or not active[r, k]:
                 continue
-            if n_f > 1:
-                _shift_weights(q, faction, n_f, attacked[r, k], successes[r, k], threat_felt[r, k],
-                               weariness[r, k], own_economy[r, k], weights, seen, expected, r, k,
-                               signal)
             at_war = False
             for s in range(n_s):
                 at_war = at_war or at_war_all[r, k, s]
+            if n_f > 1:
+                _shift_weights(q, faction, n_f, attacked[r, k], at_war, successes[r, k],
+                               threat_felt[r, k], weariness[r, k], own_economy[r, k], weights, seen,
+                               expected, r, k, signal)
             for j in range(n_policies[k]):
                 pstrike[j] = policy_allocation(policy[k, j], q, r, k, obs, psh[j], ptg[j])
             for c in range(n_f):
@@ -243,6 +245,7 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
                     sh[c] = psh[calm]
                     tg[c] = ptg[calm]
                     strike[c] = pstrike[calm]
+                    tolerance[c] = policy[k, calm].war_tolerance
                     continue
                 # Gradualism: the stage rises while home is stable, falls when it is not.
                 stable = (own_legit[r, k] >= f.stable_legitimacy
@@ -256,6 +259,8 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
                 for s in range(n_s):
                     tg[c, s] = (1.0 - st) * ptg[calm, s] + st * ptg[bold, s]
                 strike[c] = pstrike[bold] if st > f.strike_stage else -1
+                tolerance[c] = ((1.0 - st) * policy[k, calm].war_tolerance
+                                + st * policy[k, bold].war_tolerance)
             for s in range(n_s):
                 strike_out[r, k, s] = False
             if n_f == 1:
@@ -263,10 +268,15 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
                 targets_out[r, k, :] = tg[0]
                 if strike[0] >= 0:
                     strike_out[r, k, strike[0]] = True
+                tolerance_out[r, k] = tolerance[0]
                 continue
-            # Factions: weight-average shares; targets mixed by what each spends on export;
-            # war as the most influential faction would wage it.
+            # Factions: weight-average shares and war tolerance; targets mixed by what each
+            # spends on export; war as the most influential faction would wage it.
             dominant = 0
+            tol = 0.0
+            for c in range(n_f):
+                tol += weights[r, k, c] * tolerance[c]
+            tolerance_out[r, k] = tol
             for c in range(n_f):
                 if weights[r, k, c] > weights[r, k, dominant]:
                     dominant = c

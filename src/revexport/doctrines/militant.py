@@ -7,7 +7,8 @@ intelligence capabilities, and the arming of liberation movements".
 
 Every means at once: propaganda, material support and covert action aimed at receptive
 populations under condemned regimes, nearer ones first; invasion of a much weaker land
-neighbour whose movement is strong.
+neighbour whose movement is strong; at war, it fights on far into exhaustion ("war until
+victory") before it will accept a ceasefire.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ MILITANT = Policy(
     targeting={"receptiveness": 1.0, "condemned": 1.0, "reach": 1.0},
     strike_power_ratio=1.0,
     strike_min_movement=0.25,
+    war_tolerance=0.8,
 )
 
 register_spec("militant", DoctrineSpec.single(

@@ -6,7 +6,7 @@ joining the existing global community".
 
 Most of the budget goes to development at home and to diplomacy and trade; a little cultural
 outreach goes where affinity is highest; no material support, no covert action, no offensive
-war. At war, it defends itself.
+war. At war, it defends itself and seeks a ceasefire early.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from revexport.doctrines.spec import DoctrineSpec, Policy
 NATIONALIST = Policy(
     shares={"domestic": 0.58, "diplomacy": 0.38, "propaganda": 0.04},
     targeting={"affinity": 1.0},
+    war_tolerance=0.3,
 )
 
 register_spec("nationalist", DoctrineSpec.single(

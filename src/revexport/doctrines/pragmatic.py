@@ -10,7 +10,7 @@ Where it passes a threshold and the exporter is not overstretched (sanctions, wa
 fronts), part of the budget -- up to 40 %, four times the opportunity found -- goes to
 propaganda, support and covert action there; otherwise the budget stays with development and
 diplomacy. It strikes only a land neighbour twice as much weaker as the militants need, with
-a strong movement.
+a strong movement, and seeks a ceasefire once a war has cost more than moderately.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ PRAGMATIC = Policy(
     strike_min_movement=0.4,
     overstretch_sanctions=0.3,
     overstretch_wars=1,
+    war_tolerance=0.4,
 )
 
 register_spec("pragmatic", DoctrineSpec.single(

@@ -17,7 +17,10 @@ A :class:`Policy` says how one view of export allocates the exporter's means:
   whose movement exceeds ``strike_min_movement`` and that it outguns by
   ``strike_power_ratio x offensive_power_ratio`` (times ``patron_deterrence`` for a
   superpower's client); at most one a month. 0: it never opens a war.
-* at war, every policy gives the military at least ``defence_share`` (a model parameter).
+* at war, every policy gives the military at least ``defence_share`` (a model parameter);
+  ``war_tolerance`` is the war weariness the policy bears before it seeks a ceasefire (a
+  factional doctrine's is the factions' weight-average, so a shift of influence can end a
+  war).
 
 A :class:`DoctrineSpec` is one to four :class:`Faction` s, each holding a policy, or a staged
 pair (``policy`` while home is unstable, moving toward ``bold`` by ``ramp`` a month while it is
@@ -45,7 +48,7 @@ from revexport.doctrines.base import Allocation, Doctrine, Observation
 Mean = Literal["domestic", "diplomacy", "propaganda", "support", "covert", "military"]
 Attribute = Literal["affinity", "grievance", "illegitimacy", "movement", "proximity", "condemned",
                     "dependent", "receptiveness", "reach"]
-Signal = Literal["attacked", "successes", "threat", "weariness", "crisis"]
+Signal = Literal["attacked", "mobilised", "successes", "threat", "weariness", "crisis"]
 
 #: Target attributes a policy's score may use, each in [0, 1] or a small positive range.
 ATTRIBUTES: dict[str, str] = {
@@ -64,6 +67,7 @@ ATTRIBUTES: dict[str, str] = {
 #: What moves a faction's influence, each per month.
 SIGNALS: dict[str, str] = {
     "attacked": "1 in a month a war was started against the exporter",
+    "mobilised": "1 in every month the exporter is at war (wartime mobilisation)",
     "successes": "aligned regimes abroad newly credited to the exporter",
     "threat": "share of the states that can balance that are in the coalition against it",
     "weariness": "the exporter's war weariness",
@@ -89,6 +93,7 @@ class Policy(_Strict):
     strike_min_movement: float = Field(default=0.3, ge=0.0, le=1.0)
     overstretch_sanctions: float = Field(default=NEVER, ge=0.0)
     overstretch_wars: float = Field(default=NEVER, ge=0.0)
+    war_tolerance: float = Field(default=0.5, ge=0.0, le=1.0)
 
     @model_validator(mode="after")
     def _check(self) -> Policy:
@@ -145,7 +150,7 @@ POLICY_DTYPE = np.dtype(
     + [(f"t_{a}", np.float64) for a in ATTRIBUTES]
     + [(name, np.float64) for name in (
         "ripeness", "export_gain", "max_export_share", "strike_power_ratio", "strike_min_movement",
-        "overstretch_sanctions", "overstretch_wars")]
+        "overstretch_sanctions", "overstretch_wars", "war_tolerance")]
 )
 FACTION_DTYPE = np.dtype(
     [("calm", np.int64), ("bold", np.int64)]
@@ -183,7 +188,7 @@ def _policy_record(rec: np.record, p: Policy) -> None:
     for a in ATTRIBUTES:
         rec[f"t_{a}"] = p.targeting.get(a, 0.0)  # type: ignore[call-overload]
     for name in ("ripeness", "export_gain", "max_export_share", "strike_power_ratio",
-                 "strike_min_movement", "overstretch_sanctions", "overstretch_wars"):
+                 "strike_min_movement", "overstretch_sanctions", "overstretch_wars", "war_tolerance"):
         rec[name] = getattr(p, name)
 
 
@@ -256,6 +261,8 @@ class SpecDoctrine(Doctrine):
         shares = np.zeros((r, k, N_MEANS))
         targets = np.zeros(obs.proximity.shape)
         strike = np.zeros(obs.proximity.shape, dtype=bool)
+        tolerance = np.zeros((r, k))
         decide(obs, t.policy, t.n_policies, t.faction, t.n_factions, memory["stage"], memory["weights"],
-               memory["successes_seen"], memory["economy_expected"], shares, targets, strike)
-        return Allocation(shares=shares, targets=targets, strike=strike)
+               memory["successes_seen"], memory["economy_expected"], shares, targets, strike,
+               tolerance)
+        return Allocation(shares=shares, targets=targets, strike=strike, war_tolerance=tolerance)

@@ -215,6 +215,8 @@ class World(NamedTuple):
     rally : (R, E) the exporter's rally effect
     attacked : (R, E) bool, a war was started against the exporter this step
     successes : (R, E) aligned regimes abroad credited to the exporter
+    war_tolerance : (R, E) the war weariness the exporter bears before it seeks a ceasefire,
+        set each month by its doctrine
     export_spend, war_cost, sanction_loss : (R, E) cumulative costs, US$ bn: what was spent on
         export; the output lost to war and to sanctions, against the economies below
     economy_without_war, economy_without_sanctions : (R, E) the exporter's economy as it would
@@ -229,6 +231,7 @@ class World(NamedTuple):
     strike : (R, E, S) bool, wars the exporter opens this step
     new_war : (R, E, S) bool, wars begun this step (transient)
     war_end : (R, E, S) int64 :class:`revexport.codes.WarEnd` of a war that ended this step
+    deterrence : (R, E, S) what an ended war leaves between its sides: 1 at its end, decaying
     shares : (R, E, 6) last allocation of means (:class:`revexport.codes.Means`)
     spend : (R, E, 4, S) last spending per export means and target, US$ bn / month
         (:class:`revexport.codes.Spend`)
@@ -261,6 +264,7 @@ class World(NamedTuple):
     rally: F
     attacked: B
     successes: F
+    war_tolerance: F
     export_spend: F
     war_cost: F
     sanction_loss: F
@@ -276,6 +280,7 @@ class World(NamedTuple):
     strike: B
     new_war: B
     war_end: I
+    deterrence: F
     shares: F
     spend: F
     stage: F
@@ -350,13 +355,15 @@ def initial_world(static: Static, par: Any) -> World:
         weariness=zeros(r, s), fell=zeros(r, s, dtype=bool), prev_regime=tile(st.regime0),
         superpower_sanction=zeros(r, 2, dtype=bool), presence=zeros(r, 2, dtype=bool),
         slot_state=slot_state, rally=zeros(r, e), attacked=zeros(r, e, dtype=bool),
-        successes=zeros(r, e), export_spend=zeros(r, e), war_cost=zeros(r, e),
+        successes=zeros(r, e), war_tolerance=zeros(r, e), export_spend=zeros(r, e),
+        war_cost=zeros(r, e),
         sanction_loss=zeros(r, e), economy_without_war=np.ones((r, e)),
         economy_without_sanctions=np.ones((r, e)), intent=zeros(r, e, s), proximity=zeros(r, e, s),
         war=zeros(r, e, s, dtype=bool), war_months=zeros(r, e, s, dtype=np.int64),
         war_initiator=zeros(r, e, s, dtype=np.int64), war_cap0_state=zeros(r, e, s),
         war_cap0_exporter=zeros(r, e, s), strike=zeros(r, e, s, dtype=bool),
         new_war=zeros(r, e, s, dtype=bool), war_end=zeros(r, e, s, dtype=np.int64),
+        deterrence=zeros(r, e, s),
         shares=zeros(r, e, N_MEANS), spend=zeros(r, e, 4, s), stage=zeros(r, e, MAX_FACTIONS),
         faction_weight=zeros(r, e, MAX_FACTIONS), successes_seen=zeros(r, e),
         economy_expected=np.ones((r, e)),

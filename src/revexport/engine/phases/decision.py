@@ -35,6 +35,7 @@ class Decisions(NamedTuple):
     compiled_slot, python_slot : (E,) bool, slots run by a doctrine written as data / in Python
     shares, targets, strike : (R, E, 6), (R, E, S), (R, E, S) the doctrines' answers, before
         the Article 154 switch
+    tolerance : (R, E) the doctrines' war tolerance
     """
 
     obs: Observation
@@ -44,6 +45,7 @@ class Decisions(NamedTuple):
     shares: F
     targets: F
     strike: B
+    tolerance: F
 
 
 def decisions(w: World, st: StaticArrays, par: Any, tables: DoctrineTables) -> Decisions:
@@ -60,7 +62,8 @@ def decisions(w: World, st: StaticArrays, par: Any, tables: DoctrineTables) -> D
     compiled_slot = tables.n_factions > 0
     return Decisions(obs=obs, tables=tables, compiled_slot=compiled_slot,
                      python_slot=~compiled_slot, shares=np.zeros((r, e, N_MEANS)),
-                     targets=np.zeros((r, e, s)), strike=np.zeros((r, e, s), dtype=bool))
+                     targets=np.zeros((r, e, s)), strike=np.zeros((r, e, s), dtype=bool),
+                     tolerance=np.zeros((r, e)))
 
 
 @kernel
@@ -120,6 +123,7 @@ def allocate(w: World, st: StaticArrays, par: Any, d: Decisions, slots: Any) -> 
                 continue
             sh = w.shares[r, e]
             sh[:] = d.shares[r, e]
+            w.war_tolerance[r, e] = d.tolerance[r, e]
             for s in range(n_s):
                 w.strike[r, e, s] = d.strike[r, e, s]
             if st.article154:
@@ -149,7 +153,7 @@ def decide(w: World, st: StaticArrays, par: Any, d: Decisions) -> None:
     t = d.tables
     doctrine_kernel.decide(d.obs, t.policy, t.n_policies, t.faction, t.n_factions, w.stage,
                            w.faction_weight, w.successes_seen, w.economy_expected, d.shares,
-                           d.targets, d.strike)
+                           d.targets, d.strike, d.tolerance)
     allocate(w, st, par, d, d.compiled_slot)
 
 
@@ -178,6 +182,8 @@ def decide_python(w: World, st: StaticArrays, par: Any, d: Decisions, step: int,
         d.shares[at] = alloc.shares
         d.targets[at] = alloc.targets
         d.strike[at] = alloc.strike
+        d.tolerance[at] = (par.war_tolerance[sitting][:, None] if alloc.war_tolerance is None
+                           else alloc.war_tolerance)
     allocate(w, st, par, d, d.python_slot)
 
 
@@ -200,7 +206,15 @@ def _checked(alloc: Allocation, obs: Observation, name: str) -> Allocation:
     tsum = targets.sum(axis=-1, keepdims=True)
     targets = np.divide(targets, tsum, out=np.zeros_like(targets), where=tsum > 0)
     strike = strike & obs.valid_target & ~obs.at_war
-    return Allocation(shares=shares, targets=targets, strike=strike)
+    tolerance = alloc.war_tolerance
+    if tolerance is not None:
+        tolerance = np.asarray(tolerance, dtype=np.float64)
+        if tolerance.shape != obs.shape or not np.all(np.isfinite(tolerance)):
+            raise RevexportError(
+                f"doctrine '{name}': decide() must return war_tolerance of shape {obs.shape} "
+                f"with finite values, got shape {tolerance.shape}")
+        tolerance = np.clip(tolerance, 0.0, 1.0)
+    return Allocation(shares=shares, targets=targets, strike=strike, war_tolerance=tolerance)
 
 
 __all__ = ["Decisions", "allocate", "decide", "decide_python", "decisions", "observe"]

@@ -1,10 +1,14 @@
 """Phase 1 -- perception: each state updates its estimate of each exporter's intent.
 
-What a state sees this month from exporter ``e``: the propaganda aimed at it (saturating in
-spending), material support and covert action *if found* (detection is a chance, not a
-certainty), war with it, and the exporter's general posture (the share of its means put into
-export, heard by everyone; military means count only on fronts the exporter opened, so a war
-of defence is not read as export by third states). Diplomacy reassures. The signal is
+A state reads intent from what is aimed at *it* (Walt 1987): the propaganda aimed at it,
+material support and covert action *if found* (detection is a chance, not a certainty), each
+saturating in what is spent on it, war with it, and the exporter's posture -- the share of its
+means put into export (military means only on fronts the exporter opened, so a war of defence is
+not read as export by third states) -- heard in proportion to how much of the exporter's effort
+is aimed at the state, relative to its main target, and in full by a regime the message condemns
+by name (a monarchy; Walt 1996). Threat spills over: a state also reads what is aimed at its
+partners, the largest of the mean direct signals to the other clients of its patron, to the
+other coalition members (for a member) and to its neighbours. Diplomacy reassures. The signal is
 inflated by a misperception bias (Jervis 1976) and folded into the estimate by exponential
 smoothing, with noise. Threat itself (Walt's aggregate power, proximity, offensive capability,
 intentions) is computed from this estimate where it is used
@@ -21,6 +25,8 @@ from revexport.codes import (
     COVERT,
     DIPLOMACY,
     MILITARY,
+    MONARCHY,
+    NONALIGNED,
     PROPAGANDA,
     STARTED_BY_EXPORTER,
     SUPPORT,
@@ -34,6 +40,10 @@ from revexport.engine.state import StaticArrays, World
 def perceive(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> None:
     """Update ``w.intent`` (R, E, S) in place."""
     n_r, n_e, n_s = w.intent.shape
+    direct = np.zeros(n_s)
+    aimed = np.zeros(n_s)
+    bloc_sum = np.zeros(2)
+    bloc_n = np.zeros(2)
     for r in range(n_r):
         q = par[r]
         for e in range(n_e):
@@ -41,30 +51,75 @@ def perceive(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> 
                 w.intent[r, e, :] = 0.0
                 continue
             sh = w.shares[r, e]
-            # Military spending reads as export posture only on fronts the exporter opened:
-            # defending itself in a war a neighbour began signals nothing to third states.
+            # What is aimed at each state: export spending, and military spending on fronts
+            # the exporter opened (defending itself in a war a neighbour began signals nothing).
             military = 0.0
             offensive = 0.0
+            most = 0.0
             for s in range(n_s):
                 m = w.spend[r, e, Spend.MILITARY, s]
                 military += m
-                if w.war[r, e, s] and w.war_initiator[r, e, s] == STARTED_BY_EXPORTER:
-                    offensive += m
+                opened = w.war[r, e, s] and w.war_initiator[r, e, s] == STARTED_BY_EXPORTER
+                offensive += m * opened
+                aimed[s] = (w.spend[r, e, Spend.PROPAGANDA, s] + w.spend[r, e, Spend.SUPPORT, s]
+                            + w.spend[r, e, Spend.COVERT, s] + m * opened)
+                most = max(most, aimed[s])
             posture = (sh[PROPAGANDA] + sh[SUPPORT] + sh[COVERT]
                        + (sh[MILITARY] * offensive / military if military > 0.0 else 0.0))
             calm = 1.0 - q.reassurance_diplomacy * sh[DIPLOMACY]
+            # The direct signal to each state, and its sums over each patron's clients and
+            # over the coalition (for the spill-over to partners).
+            bloc_sum[:] = 0.0
+            bloc_n[:] = 0.0
+            coalition_sum = 0.0
+            coalition_n = 0.0
             for s in range(n_s):
                 prop = w.spend[r, e, Spend.PROPAGANDA, s]
-                # Support and covert action are seen only when found: one draw each, if any.
-                found_support = (w.spend[r, e, Spend.SUPPORT, s] > 0
-                                 and rng.random() < q.detection_support)
-                found_covert = (w.spend[r, e, Spend.COVERT, s] > 0
-                                and rng.random() < q.detection_covert)
-                signal = (q.signal_propaganda * (prop / (prop + q.propaganda_half_saturation))
-                          + q.signal_support * found_support + 1.0 * found_covert
-                          + q.signal_posture * posture)
+                support = w.spend[r, e, Spend.SUPPORT, s]
+                covert = w.spend[r, e, Spend.COVERT, s]
+                # Support and covert action are seen only when found (one draw each, if any),
+                # and read, like propaganda, in proportion to a saturating amount.
+                found_support = support > 0 and rng.random() < q.detection_support
+                found_covert = covert > 0 and rng.random() < q.detection_covert
+                half = q.propaganda_half_saturation
+                # The posture is aimed at the main target, and at every regime the message
+                # condemns by name (Walt 1996: the creed itself declares the intent).
+                aim = aimed[s] / most if most > 0.0 else 0.0
+                if w.regime[r, s] == MONARCHY:
+                    aim = 1.0
+                x = (q.signal_propaganda * (prop / (prop + half))
+                     + q.signal_support * found_support * (support / (support + half))
+                     + 1.0 * found_covert * (covert / (covert + half))
+                     + q.signal_posture * posture * aim)
                 if w.war[r, e, s]:
-                    signal = max(signal, 1.0)
+                    x = max(x, 1.0)
+                direct[s] = x
+                a = w.alignment[r, s]
+                if a != NONALIGNED and st.superpower[s] < 0:
+                    bloc_sum[a] += x
+                    bloc_n[a] += 1.0
+                if w.coalition[r, s]:
+                    coalition_sum += x
+                    coalition_n += 1.0
+            x_own = w.slot_state[r, e]
+            for s in range(n_s):
+                if s == x_own:
+                    w.intent[r, e, s] = 0.0
+                    continue
+                # Partners: the patron's other clients, the other coalition members, the
+                # neighbours; a state reads the most threatened group of them.
+                partners = 0.0
+                a = w.alignment[r, s]
+                if a != NONALIGNED and st.superpower[s] < 0 and bloc_n[a] > 1.0:
+                    partners = (bloc_sum[a] - direct[s]) / (bloc_n[a] - 1.0)
+                if w.coalition[r, s] and coalition_n > 1.0:
+                    partners = max(partners, (coalition_sum - direct[s]) / (coalition_n - 1.0))
+                if st.degree[s] > 0.0:
+                    near = 0.0
+                    for k in range(st.adj_ptr[s], st.adj_ptr[s + 1]):
+                        near += st.adj_weight[k] * direct[st.adj_idx[k]]
+                    partners = max(partners, near / st.degree[s])
+                signal = direct[s] + q.signal_spillover * partners
                 signal = min(max(signal * calm * (1.0 + q.misperception_bias), 0.0), 1.0)
                 noise = rng.normal(0.0, q.perception_noise) if q.perception_noise > 0 else 0.0
                 x = w.intent[r, e, s] + q.perception_rate * (signal - w.intent[r, e, s]) + noise

@@ -159,6 +159,7 @@ def _new_exporters(w: World, st: StaticArrays, q: Any, r: int, aligned: Any, fir
         # A new exporter starts afresh: nothing of a fallen predecessor in the slot carries over
         # but the slot's cumulative costs (the run's totals).
         w.intent[r, slot, :] = 0.0
+        w.deterrence[r, slot, :] = 0.0
         w.economy_without_war[r, slot] = w.economy[r, s]
         w.economy_without_sanctions[r, slot] = w.economy[r, s]
         w.rally[r, slot] = 0.0

@@ -3,9 +3,11 @@
 * Repression rises toward a level set by the movement's strength above a trigger
   (democracies restrained); every increase costs legitimacy.
 * Balancing (Walt 1987): a state joins the coalition against the exporters with a monthly
-  hazard, higher the more of its neighbours are in already, scaled by a logistic in the margin
-  of its highest threat over the join threshold; a member leaves with its own hazard, scaled
-  by a logistic in the margin of its threat under a lower threshold (hysteresis).
+  hazard, higher the larger the share of its neighbours' power already in (a coalition
+  gathers around its strongest members), lower for a superpower's client whose patron does
+  not itself oppose the exporters (sanction them), and scaled by a logistic in the margin of
+  its highest threat over the join threshold; a member leaves with its own hazard, scaled by
+  a logistic in the margin of its threat under a lower threshold (hysteresis).
 * Sanctions: a state sanctions while its threat exceeds the sanction threshold; a superpower
   sanctions when the mean perceived hostility toward its clients (and itself) passes its
   threshold. Both stop only below ``response_hysteresis`` x their threshold.
@@ -19,7 +21,8 @@
 * First strike (Walt 1996): a state strikes an exporter when its threat is high *and* a
   window of opportunity is open -- its share of the pair's effective power (the exporter
   weakened) plus patron backing: the hazard is scaled by a logistic in each margin (threat over
-  its threshold, window over its threshold) and falls with distance.
+  its threshold, window over its threshold), falls with distance, and is scaled by
+  ``1 - deterrence`` after an earlier war between the two ended (the war phase).
 * Wars the exporters open (``w.strike``, from their doctrines) begin here too.
 """
 
@@ -89,11 +92,21 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
             join = False
             leave = False
             if ok[s] and not member:
-                nb = 0.0
+                # Who is in already, by power: a coalition gathers around its strongest members.
+                nb_in = 0.0
+                nb_all = 0.0
                 for k in range(st.adj_ptr[s], st.adj_ptr[s + 1]):
-                    nb += st.adj_weight[k] * w.coalition_before[r, st.adj_idx[k]]
+                    nb = st.adj_idx[k]
+                    pw_nb = st.adj_weight[k] * power(cap, coh, aid, r, nb)
+                    nb_all += pw_nb
+                    nb_in += pw_nb * w.coalition_before[r, nb]
+                a = w.alignment[r, s]
+                # A patron that does not itself oppose the exporters restrains its clients.
+                restrained = (a != NONALIGNED and st.superpower_rows[a] >= 0
+                              and not w.superpower_sanction[r, a])
                 join_p = (q.coalition_join_rate
-                          * (1.0 + q.coalition_bandwagon * (nb / max(st.degree[s], 1.0)))
+                          * (1.0 + q.coalition_bandwagon * (nb_in / max(nb_all, 1e-12)))
+                          * (1.0 - q.coalition_bloc_restraint * restrained)
                           * logistic(t_max[s] - q.coalition_join_threshold, q.coalition_margin_width))
                 join = join_p > NEGLIGIBLE_HAZARD and rng.random() < min(join_p, 1.0)
             elif member:
@@ -160,13 +173,17 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
                 share = pw / max(pw + exp_pw[e], 1e-12)
                 window = (1.0 - q.strike_patron_weight) * share + q.strike_patron_weight * patron
                 hazard = (q.strike_hazard * w.proximity[r, e, s] ** q.strike_proximity_exponent * weary
+                          * (1.0 - w.deterrence[r, e, s])
                           * logistic(t[e, s] - q.strike_threshold, q.strike_margin_width)
                           * logistic(window - q.strike_window_threshold, q.strike_margin_width))
                 if hazard > NEGLIGIBLE_HAZARD and rng.random() < hazard and t[e, s] > best:
                     chosen, best = e, t[e, s]
             for e in range(n_e):
                 struck = e == chosen
-                by_exporter = w.strike[r, e, s] and ok[s] and not w.war[r, e, s] and not struck
+                # The exporter is deterred as its opponent is, after a war between them ends.
+                by_exporter = (w.strike[r, e, s] and ok[s] and not w.war[r, e, s] and not struck
+                               and (w.deterrence[r, e, s] <= 0.0
+                                    or rng.random() >= w.deterrence[r, e, s]))
                 w.new_war[r, e, s] = struck or by_exporter
                 if not (struck or by_exporter):
                     continue

@@ -8,11 +8,16 @@ For each war under way (exporter e, state s):
   defence;
 * economic cost to both sides;
 * the exporter's rally effect (when attacked) fades while war weariness grows;
-* ceasefire with a monthly hazard that grows with weariness and with stalemate (balanced
-  power) after ``stalemate_months`` (Bennett & Stam 1996);
+* ceasefire with a monthly hazard that rises when both sides' weariness passes what they will
+  bear -- the state's ``war_tolerance``, the exporter's set by its doctrine and, for a
+  factional doctrine, by the factions' weights -- and with stalemate (balanced power) after
+  ``stalemate_months`` (Bennett & Stam 1996);
 * collapse: a side whose effective power falls below ``collapse_threshold`` of its level when
   the war began loses the war and a share of its legitimacy (a collapsed state's movement is
-  also boosted: the victor's partisans move in), which can bring regime change in phase 6.
+  also boosted: the victor's partisans move in), which can bring regime change in phase 6;
+* deterrence: a war's end, however it ended, leaves deterrence 1 between the two sides,
+  decaying by ``deterrence_decay`` a month; it scales the hazard of a new war between them
+  (phase 4).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import numpy as np
 
 from revexport.codes import CEASEFIRE, EXPORTER_COLLAPSED, STATE_COLLAPSED
 from revexport.compiled import kernel
-from revexport.engine.cells import power, presence_support
+from revexport.engine.cells import logistic, power, presence_support
 from revexport.engine.state import StaticArrays, World
 
 
@@ -126,8 +131,12 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
                     continue
                 stalemate = (1.0 - abs(share_exp[e, s] - share_st[e, s])) * (
                     w.war_months[r, e, s] > q.stalemate_months)
-                hazard = (q.ceasefire_base
-                          + q.ceasefire_cost_weight * 0.5 * (exp_weary + w.weariness[r, s])
+                # A war ends when both sides will bear no more: each side's weariness past its
+                # tolerance (the exporter's set by its doctrine and factions).
+                both_tired = (logistic(exp_weary - w.war_tolerance[r, e], q.ceasefire_margin_width)
+                              * logistic(w.weariness[r, s] - q.war_tolerance,
+                                         q.ceasefire_margin_width))
+                hazard = (q.ceasefire_base + q.ceasefire_cost_weight * both_tired
                           + q.ceasefire_stalemate_weight * stalemate)
                 if rng.random() < min(hazard, 1.0):
                     w.war_end[r, e, s] = CEASEFIRE
@@ -148,7 +157,10 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
                 lost = lost or exp_down[e, s]
             if lost:
                 w.legitimacy[r, x] = min(max(w.legitimacy[r, x] - q.collapse_legitimacy_shock, 0.0), 1.0)
+        # A war's end deters a new one between the same two sides, less as time passes.
         for e in range(n_e):
             for s in range(n_s):
+                w.deterrence[r, e, s] *= 1.0 - q.deterrence_decay
                 if w.war_end[r, e, s] != 0:
                     w.war[r, e, s] = False
+                    w.deterrence[r, e, s] = 1.0
