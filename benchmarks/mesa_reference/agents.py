@@ -267,9 +267,16 @@ class Nation(mesa.Agent):
         """Join the coalition against the exporters (more readily the more of its neighbours'
         power is in, less while its patron does not oppose the exporters, the more the higher
         threat stands over the join threshold), or leave (the more the lower it stands under
-        the leave threshold)."""
+        the leave threshold). The threat it balances includes, weighted by
+        ``coalition_leadership``, the mean threat to its weaker neighbours of its bloc."""
         p, rng = self.model.p, self.model.random
         t = self.max_threat
+        if self.eligible and self.alignment != NONALIGNED:
+            # A regional power weighs the threat to its weaker partners of the bloc.
+            led = [n.max_threat for n in self.neighbours
+                   if n.eligible and n.alignment == self.alignment and n.power < self.power]
+            if led:
+                t = max(t, p.coalition_leadership * sum(led) / len(led))
         if not self.eligible:
             self.coalition = False
         elif not self.was_member:

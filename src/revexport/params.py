@@ -82,9 +82,11 @@ class Parameters:
     signal_support: float = _p(
         0.8, 0.2, 1.0, "assumption", "hostility read from material support found going to the movement")
     signal_posture: float = _p(
-        0.4, 0.0, 1.0, "assumption (broadcasts and speeches reach every state)",
+        0.4, 0.0, 1.0, "Walt 1987 (intent is read from what is aimed at a state); Walt 1996 (a "
+        "creed that condemns a regime declares the intent); weight an assumption",
         "hostility read from the share of means the exporter puts into export, by each state in "
-        "proportion to what is aimed at it (relative to the exporter's main target)")
+        "proportion to what is aimed at it (relative to the exporter's main target), in full by "
+        "a regime the message condemns by name (a monarchy)")
     signal_spillover: float = _p(
         0.5, 0.0, 1.0, "Walt 1987 (a threat to an ally or to the patron's other clients is read as "
         "a threat to oneself); weight an assumption",
@@ -200,6 +202,11 @@ class Parameters:
     coalition_bandwagon: float = _p(
         0.5, 0.0, 2.0, "assumption",
         "extra joining hazard per share of the neighbours' effective power already in")
+    coalition_leadership: float = _p(
+        0.8, 0.0, 1.0, "Olson & Zeckhauser 1966 (the largest member bears a coalition's "
+        "burden); Walt 1987 (regional powers lead balancing); weight an assumption",
+        "share of the mean threat to its weaker neighbours of its own bloc that a client weighs "
+        "as its own when it joins or leaves the coalition")
     coalition_bloc_restraint: float = _p(
         0.5, 0.0, 1.0, "Walt 1987; Snyder 1984 (the alliance security dilemma: patrons restrain "
         "their clients); assumption",

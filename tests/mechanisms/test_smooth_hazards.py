@@ -72,14 +72,15 @@ def test_members_leave_more_readily_the_further_threat_falls_under_the_leave_thr
 
 def test_third_states_do_not_read_a_war_of_defence_as_export(make_world) -> None:
     """The exporter spends all its means on the military at one front. When a neighbour opened
-    that war, a third state's signal is nothing; when the exporter opened it, the third state
-    reads the military share as posture."""
+    that war, a third state's signal is nothing; when the exporter opened it, a third state
+    that hears the whole posture (a monarchy, which the message condemns by name) reads the
+    military share as posture. Spill-over off."""
     heard = {}
     for opener in (STARTED_BY_STATE, STARTED_BY_EXPORTER):
         static, world, block = make_world(n=200, perception_noise=0.0, misperception_bias=0.0,
                                           perception_rate=0.5, signal_posture=0.5,
-                                          reassurance_diplomacy=0.0)
-        front, third = static.codes.index("IRQ"), static.codes.index("EGY")
+                                          reassurance_diplomacy=0.0, signal_spillover=0.0)
+        front, third = static.codes.index("IRQ"), static.codes.index("JOR")
         world.shares[:, 0, :] = 0.0
         world.shares[:, 0, MILITARY] = 1.0
         world.spend[:] = 0.0
@@ -95,10 +96,10 @@ def test_third_states_do_not_read_a_war_of_defence_as_export(make_world) -> None
     # Propaganda is posture whoever opened the war.
     static, world, block = make_world(n=10, perception_noise=0.0, misperception_bias=0.0,
                                       perception_rate=0.5, signal_posture=0.5,
-                                      reassurance_diplomacy=0.0)
+                                      reassurance_diplomacy=0.0, signal_spillover=0.0)
     world.shares[:, 0, :] = 0.0
     world.shares[:, 0, PROPAGANDA] = 1.0
     world.spend[:] = 0.0
     world.intent[:] = 0.0
     block.phase("perception")
-    assert world.intent[:, 0, static.codes.index("EGY")] == pytest.approx(np.full(10, 0.25))
+    assert world.intent[:, 0, static.codes.index("JOR")] == pytest.approx(np.full(10, 0.25))

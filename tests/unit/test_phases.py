@@ -41,12 +41,13 @@ def eligible(static, world) -> np.ndarray:
 
 
 def test_perceived_intent_converges_geometrically_to_the_misperceived_signal(make_world) -> None:
-    """Noise off, no support or covert action: intent_k = S (1 - (1 - rate)^k), where S is the
-    signal read from propaganda and posture, calmed by diplomacy and inflated by the bias."""
+    """Noise off, no support or covert action, no spill-over: intent_k = S (1 - (1 - rate)^k),
+    where S is the signal read from propaganda and posture (in full by a monarchy), calmed by
+    diplomacy and inflated by the bias."""
     static, world, block = make_world(n=3, perception_noise=0.0, perception_rate=0.15,
                                       misperception_bias=0.3, signal_propaganda=0.5,
                                       signal_posture=0.4, reassurance_diplomacy=0.3,
-                                      propaganda_half_saturation=0.01)
+                                      propaganda_half_saturation=0.01, signal_spillover=0.0)
     s, at_war = static.codes.index("SAU"), static.codes.index("IRQ")
     world.shares[:, 0, :] = 0.0
     world.shares[:, 0, DOMESTIC] = 0.4
@@ -68,12 +69,65 @@ def test_perceived_intent_converges_geometrically_to_the_misperceived_signal(mak
     for _ in range(190):
         block.phase("perception")
     np.testing.assert_allclose(world.intent[:, 0, s], signal, rtol=1e-10)
-    # A state at war reads the highest hostility (clipped to 1); one with no propaganda, the
-    # posture alone. Empty slots are read as no one.
+    # A state at war reads the highest hostility (clipped to 1); a monarchy with no
+    # propaganda, the posture alone; a state nothing is aimed at, nothing. Empty slots are
+    # read as no one.
     np.testing.assert_allclose(world.intent[:, 0, at_war], 1.0, rtol=1e-10)
     jor = static.codes.index("JOR")
     np.testing.assert_allclose(world.intent[:, 0, jor], posture_only, rtol=1e-10)
+    assert np.all(world.intent[:, 0, static.codes.index("EGY")] == 0.0)
     assert np.all(world.intent[:, 1:] == 0.0)
+
+
+def _quiet_perception(make_world, **overrides):
+    """A block with noise, bias and diplomacy off, nothing spent and no war: what a state
+    reads is then only what a test sets up."""
+    static, world, block = make_world(n=2, perception_noise=0.0, perception_rate=0.5,
+                                      misperception_bias=0.0, **overrides)
+    world.shares[:, 0, :] = 0.0
+    world.spend[:] = 0.0
+    world.war[:] = False
+    return static, world, block
+
+
+def test_posture_is_read_in_proportion_to_what_is_aimed_at_a_state(make_world) -> None:
+    """The main target reads the whole posture, a state aimed at half as much half of it, a
+    state aimed at nothing none (unless the message condemns its regime)."""
+    static, world, block = _quiet_perception(make_world, signal_spillover=0.0, signal_posture=0.4,
+                                             signal_propaganda=0.5, propaganda_half_saturation=0.01)
+    tur, pak, egy = (static.codes.index(c) for c in ("TUR", "PAK", "EGY"))
+    world.shares[:, 0, PROPAGANDA] = 0.3
+    world.shares[:, 0, DOMESTIC] = 0.7
+    world.spend[:, 0, Spend.PROPAGANDA, tur] = 0.01
+    world.spend[:, 0, Spend.PROPAGANDA, pak] = 0.005
+    block.phase("perception")
+    np.testing.assert_allclose(world.intent[:, 0, tur], 0.5 * (0.5 * 0.5 + 0.4 * 0.3), rtol=1e-12)
+    np.testing.assert_allclose(world.intent[:, 0, pak], 0.5 * (0.5 * 0.005 / 0.015 + 0.4 * 0.3 * 0.5),
+                               rtol=1e-12)
+    assert np.all(world.intent[:, 0, egy] == 0.0)
+
+
+def test_threat_to_partners_spills_over(make_world) -> None:
+    """With only a war with one state, another reads ``signal_spillover`` x the largest of the
+    mean direct signals to its patron's other clients and to its neighbours; a state with
+    neither among the war's neighbours or clients reads nothing."""
+    static, world, block = _quiet_perception(make_world, signal_spillover=1.0)
+    codes = static.codes
+    irq = codes.index("IRQ")
+    world.war[:, 0, irq] = True
+    block.phase("perception")
+    adjacency = static.adjacency.toarray()
+    for code in ("KWT", "SYR", "AFG", "JOR"):
+        s = codes.index(code)
+        near = adjacency[s, irq] / adjacency[s].sum()
+        same_bloc = [k for k in range(len(codes)) if k != s and static.superpower[k] < 0
+                     and world.alignment[0, k] == world.alignment[0, s]]
+        clients = (float(irq in same_bloc) / len(same_bloc)
+                   if world.alignment[0, s] != NONALIGNED else 0.0)
+        np.testing.assert_allclose(world.intent[:, 0, s], 0.5 * max(near, clients), rtol=1e-12,
+                                   err_msg=code)
+    assert np.all(world.intent[:, 0, codes.index("LBY")] == 0.0)
+    np.testing.assert_allclose(world.intent[:, 0, irq], 0.5, rtol=1e-12)
 
 
 # -- movements -------------------------------------------------------------------------------
@@ -147,6 +201,7 @@ def test_states_join_the_coalition_as_the_threat_passes_their_own_threshold(
     s, x = static.codes.index("OMN"), static.initial_exporters[0]
     world.intent[:, 0, :] = 0.0
     world.intent[:, 0, s] = 0.9
+    world.superpower_sanction[:, world.alignment[0, s]] = True  # its patron does not restrain it
     q = block.par[0]
     pw = world.capability * world.cohesion + world.aid
     vuln = cells.vulnerability(q, world.regime[0, s], world.movement[0, s], static.affinity[s],
@@ -169,7 +224,87 @@ def test_states_join_the_coalition_as_the_threat_passes_their_own_threshold(
     assert not world.coalition[:, others].any()  # no threat, no membership
 
 
+def test_a_patron_that_does_not_oppose_the_exporters_restrains_its_client(make_world) -> None:
+    """Threat well over the threshold: a client joins at the join rate while its patron
+    sanctions the exporters, at (1 - coalition_bloc_restraint) of it while the patron does not."""
+    n = 1200
+    static, world, block = make_world(n=n, coalition_join_rate=0.5, coalition_bandwagon=0.0,
+                                      coalition_margin_width=0.005, coalition_bloc_restraint=0.6,
+                                      coalition_join_threshold=0.1)
+    s = static.codes.index("OMN")
+    world.intent[:, 0, :] = 0.0
+    world.intent[:, 0, s] = 1.0
+    opposed = np.arange(n) < n // 2
+    world.superpower_sanction[:, world.alignment[0, s]] = opposed
+    block.phase("responses")
+    joined = world.coalition[:, s]
+    for rows, p in ((opposed, 0.5), (~opposed, 0.5 * 0.4)):
+        assert abs(joined[rows].mean() - p) < 4 * math.sqrt(p * (1 - p) / rows.sum())
+
+
 # -- war -------------------------------------------------------------------------------------
+
+
+def test_a_ceasefire_comes_when_both_sides_are_past_their_tolerance(make_world) -> None:
+    """Base and stalemate hazards off: a war ends at ``ceasefire_cost_weight`` a month when
+    both sides' weariness is well past their tolerance (the exporter's from its doctrine), and
+    almost never while one side still bears it; its end leaves deterrence 1 between the two,
+    decaying geometrically."""
+    n, h = 2000, 0.2
+    static, world, block = make_world(n=n, ceasefire_base=0.0, ceasefire_stalemate_weight=0.0,
+                                      ceasefire_cost_weight=h, ceasefire_margin_width=0.005,
+                                      war_tolerance=0.5, war_weariness_rate=0.001,
+                                      deterrence_decay=0.05)
+    s, x = static.codes.index("IRQ"), static.initial_exporters[0]
+    world.war[:, 0, s] = True
+    world.war_cap0_state[:, 0, s] = 0.0  # no side can collapse
+    world.war_cap0_exporter[:, 0, s] = 0.0
+    world.weariness[:, s] = 0.8
+    tired = np.arange(n) < n // 2
+    world.weariness[:, x] = np.where(tired, 0.8, 0.2)
+    world.war_tolerance[:, 0] = 0.5
+    block.phase("war")
+    ended = world.war_end[:, 0, s] == CEASEFIRE
+    assert abs(ended[tired].mean() - h) < 4 * math.sqrt(h * (1 - h) / tired.sum())
+    assert ended[~tired].sum() <= 2
+    np.testing.assert_array_equal(world.deterrence[ended, 0, s], 1.0)
+    np.testing.assert_array_equal(world.deterrence[~ended, 0, s], 0.0)
+    block.phase("war")
+    np.testing.assert_allclose(world.deterrence[ended, 0, s], 0.95, rtol=1e-12)
+
+
+def test_deterrence_after_a_war_shuts_both_sides_new_wars(make_world) -> None:
+    """With deterrence 1 between them, neither a state nor the exporter opens a new war, however
+    open the window; with none, both do."""
+    n = 400
+    static, world, block = make_world(n=n, strike_hazard=0.5, strike_threshold=0.1,
+                                      strike_window_threshold=0.2, strike_margin_width=0.005,
+                                      weariness_deterrence=0.0)
+    s, t = static.codes.index("IRQ"), static.codes.index("AFG")
+    world.intent[:, 0, :] = 0.0
+    world.intent[:, 0, s] = 1.0
+    world.strike[:, 0, t] = True  # the exporter opens a war on AFG
+    deterred = np.arange(n) < n // 2
+    world.deterrence[deterred, 0, s] = 1.0
+    world.deterrence[deterred, 0, t] = 1.0
+    block.phase("responses")
+    assert not world.new_war[deterred, 0][:, [s, t]].any()
+    assert world.new_war[~deterred, 0, t].all()
+    assert world.new_war[~deterred, 0, s].mean() > 0.3
+
+
+def test_a_factional_exporters_war_tolerance_is_its_factions_weight_average(make_world) -> None:
+    """The historical doctrine: tolerance = sum of faction weight x its policy's tolerance
+    (nationalist 0.3, militant 0.8, pragmatic 0.4; the gradualists' by their stage)."""
+    static, world, block = make_world(n=3, doctrine="historical")
+    block.phase("decision")
+    w, stage = world.faction_weight[:, 0], world.stage[:, 0, 3]
+    expected = w[:, 0] * 0.3 + w[:, 1] * 0.8 + w[:, 2] * 0.4 + w[:, 3] * (
+        (1 - stage) * 0.3 + stage * 0.8)
+    np.testing.assert_allclose(world.war_tolerance[:, 0], expected, rtol=1e-12)
+    _, single, single_block = make_world(n=2, doctrine="militant")
+    single_block.phase("decision")
+    np.testing.assert_allclose(single.war_tolerance[:, 0], 0.8)
 
 
 def test_with_a_constant_ceasefire_hazard_war_lengths_are_geometric(make_world) -> None:

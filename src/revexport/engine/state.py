@@ -51,6 +51,8 @@ class StaticArrays(NamedTuple):
     degree : (S,) summed adjacency weights
     gdp_share : (S,) each state's share of the scenario's GDP (its weight as a trading partner)
     initial_exporters : (E0,) int64
+    coalition_group : (S,) bool, the scenario's named coalition group (an outcome definition,
+        read only by the record phase)
     article154 : bool, every exporter runs under the Article 154 switch
     """
 
@@ -77,6 +79,7 @@ class StaticArrays(NamedTuple):
     degree: F
     gdp_share: F
     initial_exporters: I
+    coalition_group: B
     article154: bool
 
 
@@ -182,6 +185,7 @@ class Static:
             degree=np.asarray(adjacency.sum(axis=1), dtype=np.float64).ravel(),
             gdp_share=gdp / gdp.sum(),
             initial_exporters=ints([idx[ex.state] for ex in sc.exporters]),
+            coalition_group=np.isin(np.arange(s), [idx[c] for c in sc.coalition_group]),
             article154=bool(sc.article154 if article154 is None else article154),
         )
         slot_doctrine = tuple([doctrine or ex.doctrine for ex in sc.exporters]

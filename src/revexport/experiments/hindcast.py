@@ -5,9 +5,10 @@ historical dates are data for the comparison, never inputs to the model.
 
 1. ``first_strike``: a neighbour of the exporter strikes it first within
    24 months (Iraq invaded in September 1980, month 19 from February 1979).
-2. ``monarchy_coalition``: at least ``coalition_min_members`` monarchies are in
-   the coalition against the exporter within 36 months (the Gulf Cooperation
-   Council, May 1981, month 27).
+2. ``monarchy_coalition``: the six Gulf monarchies (the scenario's named
+   ``coalition_group``: Saudi Arabia, Kuwait, Bahrain, Qatar, the UAE, Oman) are
+   all in the coalition against the exporter at once within 36 months (the Gulf
+   Cooperation Council, May 1981, month 27).
 3. ``no_aligned_regime``: no state of the region has an aligned regime at the end.
 4. ``militant_vs_nationalist``: militant export brings more wars, a larger
    coalition and heavier sanctions than nationalist restraint (Walt 1996):
@@ -71,7 +72,7 @@ def pattern_checks(replicates: pd.DataFrame) -> pd.DataFrame:
     ----------
     replicates : DataFrame
         Per-replicate summaries (``first_strike_neighbour``, ``first_strike_step``,
-        ``monarchy_coalition_step``, ``aligned_final``).
+        ``group_coalition_step``, ``aligned_final``).
 
     Returns
     -------
@@ -83,7 +84,7 @@ def pattern_checks(replicates: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "first_strike": h["first_strike_neighbour"].astype(bool)
         & (h["first_strike_step"] <= HISTORY["first_strike"][3]),
-        "monarchy_coalition": h["monarchy_coalition_step"] <= HISTORY["monarchy_coalition"][3],
+        "monarchy_coalition": h["group_coalition_step"] <= HISTORY["monarchy_coalition"][3],
         "no_aligned_regime": h["aligned_final"] == 0,
     }, index=h.index)
 
@@ -109,9 +110,10 @@ def score(historical: pd.DataFrame, militant: pd.DataFrame,
              detail=f"median month {np.nanmedian(h['first_strike_step']):.0f} "
                     f"(history: 19, {HISTORY['first_strike'][2]})"),
         dict(check="monarchy_coalition",
-             description="monarchies form a coalition against the exporter within 36 months",
+             description="the six Gulf monarchies are all in the coalition against the exporter "
+                         "within 36 months",
              value=float(coal_ok.mean()), threshold=SHARE_THRESHOLD,
-             detail=f"median month {np.nanmedian(h['monarchy_coalition_step']):.0f} "
+             detail=f"median month {np.nanmedian(h['group_coalition_step']):.0f} "
                     f"(history: 27, {HISTORY['monarchy_coalition'][2]})"),
         dict(check="no_aligned_regime",
              description="no state in the region has become an aligned regime by the end",
@@ -136,7 +138,7 @@ def score(historical: pd.DataFrame, militant: pd.DataFrame,
                       "step": h["first_strike_step"].where(h["first_strike_neighbour"]),
                       "historical_step": HISTORY["first_strike"][0]}),
         pd.DataFrame({"check": "monarchy_coalition", "replicate": h["replicate"],
-                      "step": h["monarchy_coalition_step"],
+                      "step": h["group_coalition_step"],
                       "historical_step": HISTORY["monarchy_coalition"][0]}),
     ], ignore_index=True)
     return scores, timings

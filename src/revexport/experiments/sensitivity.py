@@ -5,7 +5,7 @@ declared range. The whole sample is one design (:mod:`revexport.experiments.desi
 single :func:`~revexport.experiments.ensemble.run_ensemble` call, ``R`` replicates per sample
 point, so the engine sees whole batches, never one model call per point. The response of a point
 is the mean of an outcome over its replicates; the hindcast checks (first strike within 24
-months, monarchies' coalition within 36 months, no aligned regime at the end) enter as the share
+months, the six Gulf monarchies' coalition within 36 months, no aligned regime at the end) enter as the share
 of replicates that meet them (:func:`revexport.experiments.hindcast.pattern_checks`).
 
 Choices stated once:

@@ -59,8 +59,9 @@ _DECLARED: tuple[Outcome, ...] = (
     # The hindcast checks (docs/odd.md, section 1.2).
     Outcome("first_strike", "first strike by a neighbour within 24 months", "check",
             "a neighbour of the exporter strikes it first within 24 months"),
-    Outcome("monarchy_coalition", "monarchies' coalition within 36 months", "check",
-            "monarchies form a coalition against the exporter within 36 months"),
+    Outcome("monarchy_coalition", "Gulf monarchies' coalition within 36 months", "check",
+            "the six Gulf monarchies are all in the coalition against the exporter within 36 "
+            "months"),
     Outcome("no_aligned_regime", "no aligned regime at end", "check",
             "no state in the region has become an aligned regime by the end"),
     # Columns of replicate_summary, in its order.
@@ -82,6 +83,9 @@ _DECLARED: tuple[Outcome, ...] = (
             "month the coalition first counted as formed (three or more states)"),
     Outcome("monarchy_coalition_step", "monarchies' coalition (month)", "step",
             "month the coalition first held three or more monarchies"),
+    Outcome("group_coalition_step", "named group's coalition (month)", "step",
+            "month all states of the scenario's named coalition group (the six Gulf "
+            "monarchies in middle-east-1979) were first in the coalition at once"),
     Outcome("sanctions_mean", "mean sanctions", "mean",
             "states and superpowers sanctioning the exporters, averaged over the months"),
     Outcome("sanctions_max", "most sanctions", "count",

@@ -84,6 +84,9 @@ def replicate_summary(
     out["coalition_formed_step"] = first_step_reaching(m["coalition_size"], coalition_min_members)
     out["monarchy_coalition_step"] = first_step_reaching(
         m["coalition_monarchies"], coalition_min_members)
+    n_group = int(np.count_nonzero(static.arrays.coalition_group))
+    out["group_coalition_step"] = (first_step_reaching(m["coalition_group"], n_group)
+                                   if n_group else np.nan)
     out["sanctions_mean"] = m["sanctions"].mean(axis=1)
     out["sanctions_max"] = m["sanctions"].max(axis=1)
     out["presence_months"] = m["superpower_presence"].sum(axis=1)

@@ -39,6 +39,10 @@ BORDERS_FILE = "middle_east_1979_borders.csv"
 CODINGS_FILE = "middle_east_1979_codings.csv"
 SUPERPOWER_ROWS = {"USA": "West", "SUN": "East"}
 EXPORTER = "IRN"
+#: The six Gulf monarchies that founded the Gulf Cooperation Council (Charter, Abu Dhabi,
+#: 25 May 1981): the group whose joint membership of the coalition is check P2. It defines an
+#: outcome to measure; nothing in the model reads it.
+GULF_MONARCHIES = ("SAU", "KWT", "BHR", "QAT", "ARE", "OMN")
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -116,5 +120,6 @@ def middle_east_1979() -> Scenario:
         "neighbours": neighbours,
         "exporters": [{"state": EXPORTER, "doctrine": "historical"}],
         "new_exporter_doctrine": "militant",
+        "coalition_group": list(GULF_MONARCHIES),
     }
     return validate_scenario(data, "middle-east-1979")

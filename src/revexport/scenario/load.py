@@ -209,6 +209,12 @@ def _check_references(sc: Scenario, origin: str) -> None:
             f"{origin}: new_exporter_doctrine: must be one of {{{', '.join(names)}}}, "
             f"got '{sc.new_exporter_doctrine}'"
         )
+    for i, code in enumerate(sc.coalition_group):
+        if code not in known:
+            raise RevexportError(
+                f"{origin}: coalition_group[{i}]: unknown state '{code}' (states are {shown})")
+        if code in sc.coalition_group[:i]:
+            raise RevexportError(f"{origin}: coalition_group[{i}]: '{code}' listed twice")
     for bloc in ("West", "East"):
         n = sum(1 for s in sc.states if s.superpower == bloc)
         if n > 1:

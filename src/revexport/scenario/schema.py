@@ -124,6 +124,10 @@ class Scenario(_Strict):
     doctrines : dict of str to table
         The scenario's own doctrines written as data (``[doctrines.NAME]`` tables, see
         :mod:`revexport.doctrines.parametric`), usable by name in this scenario only.
+    coalition_group : list of str
+        States whose joint membership of the coalition against the exporters is an outcome
+        (``group_coalition_step``: the first month all of them are in at once). A definition
+        of what is measured, never an input to the model.
     """
 
     name: str = Field(min_length=1, max_length=200)
@@ -137,6 +141,7 @@ class Scenario(_Strict):
     article154: bool = False
     parameters: dict[str, float] = Field(default_factory=dict, max_length=1000)
     doctrines: dict[str, dict[str, Any]] = Field(default_factory=dict, max_length=100)
+    coalition_group: list[str] = Field(default_factory=list, max_length=MAX_STATES)
 
     @field_validator("start", "end")
     @classmethod

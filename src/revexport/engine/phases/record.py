@@ -36,6 +36,7 @@ STEP_METRICS: dict[str, str] = {
     "faction_pragmatic": "influence of the third faction (pragmatic)",
     "faction_gradualist": "influence of the fourth faction (gradualist)",
     "superpower_presence": "superpowers with forces deployed in the region",
+    "coalition_group": "states of the scenario's named coalition group in the coalition",
 }
 FIRST_FACTION = list(STEP_METRICS).index("faction_nationalist")
 
@@ -105,6 +106,7 @@ def record(w: World, st: StaticArrays, par: Any, rec: Records, t: int) -> None:
         movement_max = 0.0
         members = 0.0
         monarchies = 0.0
+        group = 0.0
         sanctions = 1.0 * w.superpower_sanction[r, 0] + 1.0 * w.superpower_sanction[r, 1]
         for s in range(n_s):
             if w.regime[r, s] == ALIGNED:
@@ -116,6 +118,7 @@ def record(w: World, st: StaticArrays, par: Any, rec: Records, t: int) -> None:
             movement_max = max(movement_max, w.movement[r, s]) if s > 0 else w.movement[r, s]
             members += w.coalition[r, s]
             monarchies += w.coalition[r, s] and w.regime[r, s] == MONARCHY
+            group += w.coalition[r, s] and st.coalition_group[s]
             sanctions += w.sanctioning[r, s]
         wars = 0.0
         exporters = 0.0
@@ -131,6 +134,7 @@ def record(w: World, st: StaticArrays, par: Any, rec: Records, t: int) -> None:
             fs = rec.faction_slot
             m[FIRST_FACTION + c] = w.faction_weight[r, fs, c] if fs >= 0 else np.nan
         m[16] = 1.0 * w.presence[r, 0] + 1.0 * w.presence[r, 1]
+        m[17] = group
 
         # Events, in the order: regime changes, wars begun, wars ended, coalition joins, leaves.
         for s in range(n_s):

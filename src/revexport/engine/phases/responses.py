@@ -6,8 +6,10 @@
   hazard, higher the larger the share of its neighbours' power already in (a coalition
   gathers around its strongest members), lower for a superpower's client whose patron does
   not itself oppose the exporters (sanction them), and scaled by a logistic in the margin of
-  its highest threat over the join threshold; a member leaves with its own hazard, scaled by
-  a logistic in the margin of its threat under a lower threshold (hysteresis).
+  its threat over the join threshold; a member leaves with its own hazard, scaled by a
+  logistic in the margin of its threat under a lower threshold (hysteresis). The threat a
+  state balances is its highest threat or, if larger, ``coalition_leadership`` x the mean
+  threat to its weaker neighbours of its own bloc (a regional power leads its partners).
 * Sanctions: a state sanctions while its threat exceeds the sanction threshold; a superpower
   sanctions when the mean perceived hostility toward its clients (and itself) passes its
   threshold. Both stop only below ``response_hysteresis`` x their threshold.
@@ -53,6 +55,8 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
     exporter = np.zeros(n_s, dtype=np.bool_)
     t = np.zeros((n_e, n_s))
     t_max = np.zeros(n_s)
+    t_join = np.zeros(n_s)
+    pw_now = np.zeros(n_s)  # effective power before this month's aid
     exp_pw = np.zeros(n_e)
     cap, coh, aid = w.capability, w.cohesion, w.aid
     for r in range(n_r):
@@ -64,6 +68,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
             exp_pw[e] = power(cap, coh, aid, r, x) if x >= 0 else 0.0
         for s in range(n_s):
             pw = power(cap, coh, aid, r, s)
+            pw_now[s] = pw
             vuln = vulnerability(q, w.regime[r, s], w.movement[r, s], st.affinity[s], st.grievance[s])
             best = 0.0
             for e in range(n_e):
@@ -86,6 +91,23 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
             w.legitimacy[r, s] = min(max(
                 w.legitimacy[r, s] - q.repression_legitimacy_cost * max(delta, 0.0), 0.0), 1.0)
 
+        # A state weighs the threat to its weaker neighbours of the same bloc as its own in
+        # part: a regional power leads its partners' balancing.
+        for s in range(n_s):
+            t_join[s] = t_max[s]
+            a = w.alignment[r, s]
+            if not ok[s] or a == NONALIGNED:
+                continue
+            led = 0.0
+            n_led = 0.0
+            for k in range(st.adj_ptr[s], st.adj_ptr[s + 1]):
+                nb = st.adj_idx[k]
+                if ok[nb] and w.alignment[r, nb] == a and pw_now[nb] < pw_now[s]:
+                    led += st.adj_weight[k] * t_max[nb]
+                    n_led += st.adj_weight[k]
+            if n_led > 0.0:
+                t_join[s] = max(t_max[s], q.coalition_leadership * led / n_led)
+
         # Balancing (against membership before this month), sanctions by states, aid.
         for s in range(n_s):
             member = w.coalition_before[r, s]
@@ -97,7 +119,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
                 nb_all = 0.0
                 for k in range(st.adj_ptr[s], st.adj_ptr[s + 1]):
                     nb = st.adj_idx[k]
-                    pw_nb = st.adj_weight[k] * power(cap, coh, aid, r, nb)
+                    pw_nb = st.adj_weight[k] * pw_now[nb]
                     nb_all += pw_nb
                     nb_in += pw_nb * w.coalition_before[r, nb]
                 a = w.alignment[r, s]
@@ -107,11 +129,11 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
                 join_p = (q.coalition_join_rate
                           * (1.0 + q.coalition_bandwagon * (nb_in / max(nb_all, 1e-12)))
                           * (1.0 - q.coalition_bloc_restraint * restrained)
-                          * logistic(t_max[s] - q.coalition_join_threshold, q.coalition_margin_width))
+                          * logistic(t_join[s] - q.coalition_join_threshold, q.coalition_margin_width))
                 join = join_p > NEGLIGIBLE_HAZARD and rng.random() < min(join_p, 1.0)
             elif member:
                 leave_p = q.coalition_leave_rate * logistic(
-                    q.coalition_leave_threshold - t_max[s], q.coalition_margin_width)
+                    q.coalition_leave_threshold - t_join[s], q.coalition_margin_width)
                 leave = leave_p > NEGLIGIBLE_HAZARD and rng.random() < leave_p
             w.coalition[r, s] = ((member and not leave) or join) and ok[s]
             w.sanctioning[r, s] = (t_max[s] > q.sanction_threshold or (
