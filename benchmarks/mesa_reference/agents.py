@@ -4,6 +4,8 @@
   exporters inside it, and what it perceives of each exporter's intent. It perceives,
   grows or loses its movement, represses, balances, sanctions, takes aid, may strike
   first, and lives through its economy and legitimacy at home.
+  A superpower may occupy it for a while (the scenario's events): it is then no
+  independent actor (:attr:`Nation.sovereign`).
 * :class:`Superpower`: a :class:`Nation` that also sanctions the exporters on behalf of
   its clients and deploys forces to defend them.
 * :class:`Exporter`: a revolutionary programme seated in a state, run by a doctrine
@@ -123,6 +125,7 @@ class Nation(mesa.Agent):
         self.was_member = False  # in the coalition when this month's responses began
         self.direct: dict[Exporter, float] = {}  # what each exporter aims at it this month
         self.deterrence: dict[Exporter, float] = {}  # left by an ended war with each exporter
+        self.occupier: Superpower | None = None  # the superpower occupying it, if any
 
     # -- what the state is --------------------------------------------------------------------
     @property
@@ -136,13 +139,20 @@ class Nation(mesa.Agent):
         return self.exporter is None and self.bloc is None and self.regime != ALIGNED
 
     @property
+    def sovereign(self) -> bool:
+        """Eligible and acting for itself: balances, sanctions, takes aid, strikes, can be
+        targeted by the exporters and can fall; an occupied state does none of these."""
+        return self.eligible and self.occupier is None
+
+    @property
     def at_war(self) -> bool:
         return any(self in ex.wars for ex in self.model.exporters)
 
     def presence_support(self) -> float:
-        """Capability its patron's deployed forces add to its defence."""
+        """Capability its patron's forces add to its defence: deployed in the region, or
+        occupying it (the occupier is its patron: it took the occupier's alignment)."""
         patron = self.model.superpowers.get(self.alignment)
-        if patron is not None and patron.deployed:
+        if patron is not None and (patron.deployed or self.occupier is patron):
             return self.model.p.presence_strength * patron.capability
         return 0.0
 
@@ -258,7 +268,10 @@ class Nation(mesa.Agent):
         p = self.model.p
         excess = max(self.movement - p.repression_trigger, 0.0)
         restraint = 1.0 - p.democracy_repression_restraint if self.regime == DEMOCRACY else 1.0
-        target = clip(self.anchor_repression + p.repression_gain * excess * restraint)
+        anchor = self.anchor_repression
+        if self.occupier is not None:  # the occupier represses the movement
+            anchor = max(anchor, p.occupation_repression)
+        target = clip(anchor + p.repression_gain * excess * restraint)
         delta = p.repression_response * (target - self.repression)
         self.repression = clip(self.repression + delta)
         self.legitimacy = clip(self.legitimacy - p.repression_legitimacy_cost * max(delta, 0.0))
@@ -271,13 +284,13 @@ class Nation(mesa.Agent):
         ``coalition_leadership``, the mean threat to its weaker neighbours of its bloc."""
         p, rng = self.model.p, self.model.random
         t = self.max_threat
-        if self.eligible and self.alignment != NONALIGNED:
+        if self.sovereign and self.alignment != NONALIGNED:
             # A regional power weighs the threat to its weaker partners of the bloc.
             led = [n.max_threat for n in self.neighbours
-                   if n.eligible and n.alignment == self.alignment and n.power < self.power]
+                   if n.sovereign and n.alignment == self.alignment and n.power < self.power]
             if led:
                 t = max(t, p.coalition_leadership * sum(led) / len(led))
-        if not self.eligible:
+        if not self.sovereign:
             self.coalition = False
         elif not self.was_member:
             # Who is in already, by power; a patron that does not oppose the exporters
@@ -299,13 +312,13 @@ class Nation(mesa.Agent):
         """Sanction while threat is high; keep sanctions until it falls well below."""
         p = self.model.p
         t = self.max_threat
-        self.sanctioning = self.eligible and (t > p.sanction_threshold or (
+        self.sanctioning = self.sovereign and (t > p.sanction_threshold or (
             self.sanctioning and t > p.response_hysteresis * p.sanction_threshold))
 
     def receive_aid(self) -> None:
         """Aid from the patron in proportion to threat (and to a non-aligned state at war)."""
         p = self.model.p
-        if not self.eligible:
+        if not self.sovereign:
             self.aid = 0.0
             return
         at_war = self.at_war
@@ -319,7 +332,7 @@ class Nation(mesa.Agent):
     def strike_first(self) -> None:
         """Strike the most threatening exporter, more likely the higher threat and the window
         stand over their thresholds; go to war with exporters that strike it."""
-        if not self.eligible:
+        if not self.sovereign:
             return
         p, rng = self.model.p, self.model.random
         own = self.power
@@ -377,6 +390,20 @@ class Nation(mesa.Agent):
         self.anchor_repression = self.repression
         self.movement = 0.0
 
+    # -- events -------------------------------------------------------------------------------
+    def occupied_by(self, superpower: Superpower) -> None:
+        """A superpower occupies the state, which takes its alignment; not a state that holds
+        an exporter or an aligned regime."""
+        if self.exporter is not None or self.regime == ALIGNED:
+            return
+        self.occupier = superpower
+        self.alignment = superpower.bloc
+
+    def withdrawn_from(self, superpower: Superpower) -> None:
+        """The occupier leaves (the alignment it gave stays)."""
+        if self.occupier is superpower:
+            self.occupier = None
+
     # -- 7. home ------------------------------------------------------------------------------
     def update_home(self) -> None:
         """Economy, legitimacy, cohesion and capability move by one month."""
@@ -428,7 +455,7 @@ class Superpower(Nation):
         """Deploy forces while the worst threat to a client is high."""
         p = self.model.p
         worst = max((n.max_threat for n in self.model.states
-                     if n.eligible and n.alignment == self.bloc), default=0.0)
+                     if n.sovereign and n.alignment == self.bloc), default=0.0)
         self.deployed = worst > p.presence_threshold or (
             self.deployed and worst > p.response_hysteresis * p.presence_threshold)
 
@@ -557,10 +584,10 @@ class Exporter(mesa.Agent):
         shares = [x if x > 0 else 0.0 for x in plan.shares]  # NaN counts as 0
         total = sum(shares)
         shares = [x / total for x in shares] if total > 0 else [0.0] * N_MEANS
-        targets = {n: (x if x > 0 else 0.0) for n, x in plan.targets.items() if n.eligible}
+        targets = {n: (x if x > 0 else 0.0) for n, x in plan.targets.items() if n.sovereign}
         total = sum(targets.values())
         targets = {n: x / total for n, x in targets.items()} if total > 0 else {}
-        strike = [n for n in plan.strike if n.eligible and n not in self.wars]
+        strike = [n for n in plan.strike if n.sovereign and n not in self.wars]
         return shares, targets, strike
 
     # -- 3. movements -------------------------------------------------------------------------

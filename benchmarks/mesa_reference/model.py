@@ -20,7 +20,7 @@ import mesa
 
 from benchmarks.mesa_reference.agents import Exporter, Nation, Superpower, clip, logistic
 from benchmarks.mesa_reference.doctrines import DOCTRINES
-from revexport.codes import ALIGNED, MILITARY_RULE, NONALIGNED
+from revexport.codes import ALIGNED, ALIGNMENTS, MILITARY_RULE, NONALIGNED
 from revexport.params import Parameters
 from revexport.scenario.schema import Scenario
 
@@ -82,6 +82,14 @@ class RevolutionModel(mesa.Model):
             ex.home.cohesion = self.p.revolutionary_disruption  # purges and desertion
         self.original = by_code[scenario.exporters[0].state]
 
+        # The scenario's dated events, by month number (from 1, as ``self.steps``); the events
+        # of one month in the order the scenario lists them.
+        self.events: dict[int, list[tuple[str, Nation, Superpower]]] = defaultdict(list)
+        for ev in scenario.events:
+            month = scenario.step_of_month(ev.month) + 1
+            bloc = ALIGNMENTS.index(ev.by)
+            self.events[month].append((ev.kind, by_code[ev.state], self.superpowers[bloc]))
+
         # What the exporters observe this month, and what home life reads (set each step).
         self.targets: list[Nation] = []
         self.coalition_share = self.sanction_pressure = 0.0
@@ -110,8 +118,9 @@ class RevolutionModel(mesa.Model):
     # -- the step, in MODEL.md's order ----------------------------------------------------------
     def step(self) -> None:
         """One month (``self.steps`` is already this month's number, from 1)."""
-        self.states.do("read_signals")  # 1. states read what is aimed at them and their
-        self.states.do("perceive")  # partners, and update their estimate of intent
+        self.apply_events()  # 1. the month's dated events, then states read what is aimed
+        self.states.do("read_signals")  # at them and their partners, and update their
+        self.states.do("perceive")  # estimate of intent
         self.decide()  # 2. doctrines allocate the exporters' means
         self.exporters.do("assess_attractiveness")  # 3. movements grow and shrink
         self.states.do("update_movement")
@@ -121,11 +130,20 @@ class RevolutionModel(mesa.Model):
         self.update_home()  # 7. economies, legitimacy, capability at home
         self.datacollector.collect(self)  # 8. record
 
+    def apply_events(self) -> None:
+        """Occupations and withdrawals dated this month."""
+        for kind, state, superpower in self.events.get(self.steps, []):
+            if kind == "occupation":
+                state.occupied_by(superpower)
+            else:
+                state.withdrawn_from(superpower)
+
     def decide(self) -> None:
         """Each sitting exporter's doctrine allocates its budget."""
         p = self.p
-        self.targets = [n for n in self.states if n.eligible]
-        self.coalition_share = sum(n.coalition for n in self.states) / max(len(self.targets), 1)
+        self.targets = [n for n in self.states if n.sovereign]
+        eligible = sum(n.eligible for n in self.states)
+        self.coalition_share = sum(n.coalition for n in self.states) / max(eligible, 1)
         self.sanction_pressure = min(
             1.0, self.sanctioned_share() + p.superpower_sanction_weight * self.bloc_sanctions())
         self.exporters.do("decide")
@@ -219,7 +237,7 @@ class RevolutionModel(mesa.Model):
         p, rng = self.p, self.random
         falls, coups, exporter_falls = [], [], []
         for n in self.states:
-            if n.eligible:
+            if n.sovereign:  # an occupier holds the regime of an occupied state in place
                 if rng.random() < n.regime_hazard():
                     falls.append(n)
                 elif rng.random() < p.coup_hazard * (1.0 - n.legitimacy):

@@ -68,6 +68,17 @@ class Spend(IntEnum):
     MILITARY = 3
 
 
+class EventKind(IntEnum):
+    """Kinds of the scenario's dated events, in the order of :data:`EVENT_KINDS`."""
+
+    OCCUPATION = 0  # a superpower occupies a state
+    WITHDRAWAL = 1  # the occupier withdraws
+
+
+#: Event kinds as written in scenario files, indexed by :class:`EventKind`.
+EVENT_KINDS: tuple[str, ...] = ("occupation", "withdrawal")
+
+
 class WarStart(IntEnum):
     """Who opened a war."""
 
@@ -95,6 +106,7 @@ WEST, EAST, NONALIGNED = int(Alignment.WEST), int(Alignment.EAST), int(Alignment
 DOMESTIC, DIPLOMACY, PROPAGANDA, SUPPORT, COVERT, MILITARY = (int(m) for m in Means)
 N_MEANS = len(Means)
 STARTED_BY_STATE, STARTED_BY_EXPORTER = int(WarStart.STATE), int(WarStart.EXPORTER)
+OCCUPATION, WITHDRAWAL = int(EventKind.OCCUPATION), int(EventKind.WITHDRAWAL)
 CEASEFIRE, STATE_COLLAPSED, EXPORTER_COLLAPSED, REGIME_FELL = (
     int(WarEnd.CEASEFIRE), int(WarEnd.STATE_COLLAPSED), int(WarEnd.EXPORTER_COLLAPSED),
     int(WarEnd.REGIME_FELL))

@@ -18,6 +18,7 @@ References cited by short name:
 * Bennett & Stam 1996 -- "The Duration of Interstate Wars, 1816-1985", APSR 90(2).
 * Hufbauer et al. 2007 -- *Economic Sanctions Reconsidered*, 3rd ed.
 * Mueller 1970 -- "Presidential Popularity from Truman to Johnson", APSR 64(1).
+* Kalyvas 2006 -- S. N. Kalyvas, *The Logic of Violence in Civil War*, Cambridge UP.
 """
 
 from __future__ import annotations
@@ -243,6 +244,11 @@ class Parameters:
     presence_strength: float = _p(
         0.05, 0.0, 0.2, "assumption",
         "share of a deployed superpower's capability that defends each client at war with an exporter")
+    occupation_repression: float = _p(
+        0.9, 0.5, 1.0, "assumption (an occupying army's counter-insurgency; Kalyvas 2006, The Logic "
+        "of Violence in Civil War)",
+        "lowest level toward which an occupied state's repression of its movement drifts while the "
+        "occupation lasts")
     aid_decay: float = _p(
         0.03, 0.005, 0.2, "assumption", "monthly decay of accumulated aid")
     strike_threshold: float = _p(

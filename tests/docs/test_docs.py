@@ -207,7 +207,7 @@ def test_odd_and_doctrine_guide_name_every_builtin_doctrine() -> None:
 def test_data_doc_names_every_shipped_column() -> None:
     data = _text("data.md")
     for filename in ("middle_east_1979_states.csv", "middle_east_1979_borders.csv",
-                     "middle_east_1979_codings.csv"):
+                     "middle_east_1979_codings.csv", "middle_east_1979_events.csv"):
         assert f"`{filename}`" in data
         path = resources.files("revexport.scenario.data").joinpath(filename)
         with path.open(encoding="utf-8") as fh:

@@ -296,7 +296,7 @@ def test_deterrence_after_a_war_shuts_both_sides_new_wars(make_world) -> None:
 def test_a_factional_exporters_war_tolerance_is_its_factions_weight_average(make_world) -> None:
     """The historical doctrine: tolerance = sum of faction weight x its policy's tolerance
     (nationalist 0.3, militant 0.8, pragmatic 0.4; the gradualists' by their stage)."""
-    static, world, block = make_world(n=3, doctrine="historical")
+    _, world, block = make_world(n=3, doctrine="historical")
     block.phase("decision")
     w, stage = world.faction_weight[:, 0], world.stage[:, 0, 3]
     expected = w[:, 0] * 0.3 + w[:, 1] * 0.8 + w[:, 2] * 0.4 + w[:, 3] * (

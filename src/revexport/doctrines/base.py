@@ -59,7 +59,7 @@ class Observation(NamedTuple):
     affinity, grievance : (S,)
     proximity : (R, K, S)
     valid_target : (R, K, S) bool, may be targeted (a sitting exporter's slot; not itself,
-        not an exporter, not a superpower, not aligned)
+        not an exporter, not a superpower, not aligned, not under occupation)
     """
 
     step: int

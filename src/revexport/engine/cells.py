@@ -81,14 +81,15 @@ def threat(q: Any, intent: float, proximity: float, exporter_power: float, state
 
 
 @cell
-def presence_support(q: Any, presence: A, alignment: A, capability: A, superpower_rows: A,
-                     r: int, s: int) -> float:
-    """Capability a deployed superpower adds to the defence of its client ``s``:
-    ``presence_strength`` x the superpower's capability; 0 for other states."""
+def presence_support(q: Any, presence: A, alignment: A, occupied: A, capability: A,
+                     superpower_rows: A, r: int, s: int) -> float:
+    """Capability a superpower's forces add to the defence of ``s``: ``presence_strength`` x
+    the superpower's capability where it has forces deployed and ``s`` is its client, or where
+    it occupies ``s`` (its army is there, deployed or not); 0 for other states."""
     out = 0.0
     for bloc in range(2):
         row = superpower_rows[bloc]
-        if row >= 0 and presence[r, bloc] and alignment[r, s] == bloc:
+        if row >= 0 and ((presence[r, bloc] and alignment[r, s] == bloc) or occupied[r, s] == bloc):
             out += q.presence_strength * capability[r, row]
     return out
 

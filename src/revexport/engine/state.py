@@ -21,7 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from revexport.codes import ALIGNMENTS, BLOCS, N_MEANS, REGIME_TYPES
+from revexport.codes import ALIGNMENTS, BLOCS, EVENT_KINDS, N_MEANS, REGIME_TYPES
 from revexport.compiled import kernel
 from revexport.scenario.schema import Scenario
 
@@ -54,6 +54,9 @@ class StaticArrays(NamedTuple):
     coalition_group : (S,) bool, the scenario's named coalition group (an outcome definition,
         read only by the record phase)
     article154 : bool, every exporter runs under the Article 154 switch
+    event_step, event_state, event_kind, event_bloc : (N,) int64, the scenario's N dated
+        events in time order: step, state, :class:`revexport.codes.EventKind` and the bloc of
+        the superpower concerned
     """
 
     population: F
@@ -81,6 +84,10 @@ class StaticArrays(NamedTuple):
     initial_exporters: I
     coalition_group: B
     article154: bool
+    event_step: I
+    event_state: I
+    event_kind: I
+    event_bloc: I
 
 
 @dataclass(frozen=True)
@@ -171,6 +178,9 @@ class Static:
         def ints(x: Any) -> I:
             return np.asarray(x, dtype=np.int64)
 
+        # Events in time order; those of one month in the order the scenario lists them.
+        events = sorted(sc.events, key=lambda ev: sc.step_of_month(ev.month))
+
         arrays = StaticArrays(
             population=col("population"), gdp0=gdp, capability0=col("capability"),
             legitimacy0=col("legitimacy"), repression0=col("repression"),
@@ -187,6 +197,10 @@ class Static:
             initial_exporters=ints([idx[ex.state] for ex in sc.exporters]),
             coalition_group=np.isin(np.arange(s), [idx[c] for c in sc.coalition_group]),
             article154=bool(sc.article154 if article154 is None else article154),
+            event_step=ints([sc.step_of_month(ev.month) for ev in events]),
+            event_state=ints([idx[ev.state] for ev in events]),
+            event_kind=ints([EVENT_KINDS.index(ev.kind) for ev in events]),
+            event_bloc=ints([ALIGNMENTS.index(ev.by) for ev in events]),
         )
         slot_doctrine = tuple([doctrine or ex.doctrine for ex in sc.exporters]
                               + [sc.new_exporter_doctrine] * int(new_exporter_slots))
@@ -213,6 +227,8 @@ class World(NamedTuple):
     weariness : (R, S) war weariness of every state (exporters included), in [0, 1]
     fell : (R, S) bool, regimes that fell this step (transient)
     prev_regime : (R, S) int64, regime codes before this step's regime phase (transient)
+    occupied : (R, S) int64, the bloc (0 West, 1 East) of the superpower occupying each state,
+        -1 where none does (docs/odd.md, 7.1)
     superpower_sanction : (R, 2) bool, West / East sanctions the exporters
     presence : (R, 2) bool, West / East has forces deployed in the region
     slot_state : (R, E) int64 state index of each exporter slot, -1 if empty
@@ -262,6 +278,7 @@ class World(NamedTuple):
     weariness: F
     fell: B
     prev_regime: I
+    occupied: I
     superpower_sanction: B
     presence: B
     slot_state: I
@@ -357,6 +374,7 @@ def initial_world(static: Static, par: Any) -> World:
         alignment=tile(st.alignment0), aid=zeros(r, s), coalition=zeros(r, s, dtype=bool),
         coalition_before=zeros(r, s, dtype=bool), sanctioning=zeros(r, s, dtype=bool),
         weariness=zeros(r, s), fell=zeros(r, s, dtype=bool), prev_regime=tile(st.regime0),
+        occupied=np.full((r, s), -1, dtype=np.int64),
         superpower_sanction=zeros(r, 2, dtype=bool), presence=zeros(r, 2, dtype=bool),
         slot_state=slot_state, rally=zeros(r, e), attacked=zeros(r, e, dtype=bool),
         successes=zeros(r, e), war_tolerance=zeros(r, e), export_spend=zeros(r, e),

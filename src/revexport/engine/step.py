@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from revexport.compiled import kernel
+from revexport.engine import events
 from revexport.engine.phases import decision, home, movements, perception, record, regime, responses, war
 from revexport.engine.phases.decision import Decisions
 from revexport.engine.phases.record import Records, events_per_step
@@ -20,7 +21,7 @@ from revexport.engine.state import StaticArrays, World
 
 #: The phases, in order (the values ``first`` and ``last`` of :func:`step` take).
 PHASES: tuple[str, ...] = (
-    "perception",  # 1. states update their estimate of each exporter's intent
+    "perception",  # 1. the month's dated events; states update their estimate of intent
     "decision",    # 2. doctrines allocate the exporters' means
     "movements",   # 3. movements grow and shrink
     "responses",   # 4. repress, balance, sanction, aid, strike first
@@ -37,6 +38,7 @@ def step(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, d: Deci
          rec: Records, t: int, first: int = PERCEPTION, last: int = RECORD) -> None:
     """Advance the block by one month, phases ``first`` to ``last`` of step ``t``."""
     if first <= PERCEPTION <= last:
+        events.occur(w, st, t)  # the scenario's events come first: the month starts with them
         perception.perceive(w, st, par, rng)
     if first <= DECISION <= last:
         decision.decide(w, st, par, d)

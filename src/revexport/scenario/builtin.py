@@ -9,18 +9,26 @@ and explained in ``docs/data.md``:
 * capability = 100 x CINC (COW NMC v6.0), percent of world capabilities.
 * wealth = (log10 GDP per capita - 2) / 2.3, clipped to [0, 1]
   (US$ 100 -> 0, US$ 20,000 -> 1).
-* openness = (polity2 + 10) / 20; 0 where polity2 is undefined or a state
-  had collapsed (codings file).
+* openness = (polity2 + 10) / 20; 0 where a state had collapsed (codings
+  file), and 0 where polity2 is undefined for a state that had not (Polity's
+  -66, foreign interruption, is read as full autocracy, polity2 = -10).
 * legitimacy = 0.25 + 0.35 wealth + 0.25 openness (rentier and performance
   legitimacy plus procedural legitimacy; Gilley 2006 "The meaning and measure of
   state legitimacy"), minus 0.15 for a collapsed state.
 * grievance = 0.45 (1 - wealth) + 0.25 (1 - openness) + 0.30 sectarian, with
   sectarian = 4 s (1 - s) for Shia share s (largest where a community is half
   the population; Gurr 1970, relative deprivation, and Minorities at Risk).
-* repression = 0.1 + 0.7 (1 - openness).
+* repression = capacity x (0.1 + 0.7 (1 - openness)), with state capacity
+  1 for an intact state and 0.4 for a collapsed one: repression takes a
+  coercive apparatus that a collapsed state no longer has (an assumption,
+  after Fearon & Laitin 2003 "Ethnicity, insurgency, and civil war" on state
+  capacity and insurgency).
 * affinity = 0.25 Muslim share + 0.75 Shia share x orientation (orientation < 1
   where the Shia counted are not Twelvers; codings file), at least 0.02.
 * movement at start = 0.02 + 0.15 affinity x grievance (assumption).
+
+Dated events (a superpower occupies a state, or withdraws) are read from the
+events file as they are written.
 """
 
 from __future__ import annotations
@@ -37,6 +45,9 @@ DATA_PACKAGE = "revexport.scenario.data"
 STATES_FILE = "middle_east_1979_states.csv"
 BORDERS_FILE = "middle_east_1979_borders.csv"
 CODINGS_FILE = "middle_east_1979_codings.csv"
+EVENTS_FILE = "middle_east_1979_events.csv"
+#: State capacity of a collapsed state, the factor on its repression (module docstring).
+COLLAPSED_CAPACITY = 0.4
 SUPERPOWER_ROWS = {"USA": "West", "SUN": "East"}
 EXPORTER = "IRN"
 #: The six Gulf monarchies that founded the Gulf Cooperation Council (Charter, Abu Dhabi,
@@ -64,7 +75,9 @@ def derive_state(row: dict[str, str], coding: dict[str, str] | None) -> dict[str
     collapsed = coding is not None and coding["state_collapse"] == "true"
     orientation = float(coding["shia_orientation"]) if coding else 1.0
     polity = row["polity2_1979"].strip()
+    # An undefined polity2 (Polity's -66 or -77) says nothing about openness: full autocracy.
     openness = 0.0 if (collapsed or polity == "") else (float(polity) + 10.0) / 20.0
+    capacity = COLLAPSED_CAPACITY if collapsed else 1.0
     wealth = wealth_index(gdppc)
     sectarian = 4.0 * shia * (1.0 - shia)
     legitimacy = 0.25 + 0.35 * wealth + 0.25 * openness - (0.15 if collapsed else 0.0)
@@ -78,7 +91,7 @@ def derive_state(row: dict[str, str], coding: dict[str, str] | None) -> dict[str
         "capability": round(100.0 * float(row["cinc_1979"]), 5),
         "legitimacy": round(legitimacy, 4),
         "grievance": round(grievance, 4),
-        "repression": round(0.1 + 0.7 * (1 - openness), 4),
+        "repression": round(capacity * (0.1 + 0.7 * (1 - openness)), 4),
         "regime": row["regime_type"],
         "alignment": row["alignment_1979"],
         "affinity": round(affinity, 4),
@@ -96,8 +109,8 @@ def middle_east_1979() -> Scenario:
     -------
     Scenario
         20 regional states plus the United States (West) and the Soviet Union
-        (East); 63 land and sea neighbour pairs; the exporter runs the
-        ``historical`` doctrine.
+        (East); 63 land and sea neighbour pairs; the dated events of the events
+        file; the exporter runs the ``historical`` doctrine.
     """
     from revexport.scenario.load import validate_scenario
 
@@ -121,5 +134,7 @@ def middle_east_1979() -> Scenario:
         "exporters": [{"state": EXPORTER, "doctrine": "historical"}],
         "new_exporter_doctrine": "militant",
         "coalition_group": list(GULF_MONARCHIES),
+        "events": [{k: r[k] for k in ("month", "state", "kind", "by", "source")}
+                   for r in _read_csv(EVENTS_FILE)],
     }
     return validate_scenario(data, "middle-east-1979")

@@ -219,7 +219,50 @@ def _check_references(sc: Scenario, origin: str) -> None:
         n = sum(1 for s in sc.states if s.superpower == bloc)
         if n > 1:
             raise RevexportError(f"{origin}: states: more than one superpower '{bloc}'")
+    _check_events(sc, origin, shown)
     Parameters().with_overrides(sc.parameters, origin=f"{origin}: parameters")
+
+
+def _check_events(sc: Scenario, origin: str, shown: str) -> None:
+    """Each event within the run, on a state of the scenario that can be occupied, by a
+    superpower of the scenario; a state's occupations and withdrawals alternate in time."""
+    by_code = {s.iso3: s for s in sc.states}
+    exporting = {ex.state for ex in sc.exporters}
+    blocs = [s.superpower for s in sc.states if s.superpower is not None]
+    present = "{" + ", ".join(f"'{b}'" for b in sorted(blocs)) + "}"
+    for i, ev in enumerate(sc.events):
+        where = f"{origin}: events[{i}]"
+        if not 0 <= sc.step_of_month(ev.month) < sc.n_steps:
+            raise RevexportError(f"{where}.month: must be within the run, {sc.start} to {sc.end}, "
+                                 f"got '{ev.month}'")
+        state = by_code.get(ev.state)
+        if state is None:
+            raise RevexportError(f"{where}.state: unknown state '{ev.state}' (states are {shown})")
+        if state.superpower is not None:
+            raise RevexportError(f"{where}.state: '{ev.state}' is a superpower and cannot be "
+                                 f"occupied")
+        if ev.state in exporting:
+            raise RevexportError(f"{where}.state: '{ev.state}' exports at the start and cannot be "
+                                 f"occupied")
+        if ev.by not in blocs:
+            raise RevexportError(f"{where}.by: must be a superpower of the scenario, one of "
+                                 f"{present}, got '{ev.by}'")
+    # In time order (events of one month in the order written): no second occupier, and a
+    # withdrawal only of the superpower that occupies the state.
+    occupier: dict[str, tuple[str, str]] = {}
+    for i in sorted(range(len(sc.events)), key=lambda k: sc.events[k].month):
+        ev = sc.events[i]
+        held = occupier.get(ev.state)
+        if ev.kind == "occupation":
+            if held is not None:
+                raise RevexportError(f"{origin}: events[{i}]: '{ev.state}' is already occupied by "
+                                     f"{held[0]} since {held[1]} (a withdrawal must come first)")
+            occupier[ev.state] = (ev.by, ev.month)
+        elif held is None or held[0] != ev.by:
+            raise RevexportError(f"{origin}: events[{i}]: withdrawal of {ev.by} from '{ev.state}', "
+                                 f"which {ev.by} does not occupy in {ev.month}")
+        else:
+            del occupier[ev.state]
 
 
 #: Largest scenario or doctrine file read (bytes).

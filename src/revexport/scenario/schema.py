@@ -25,10 +25,12 @@ RegimeType = Literal[
     "aligned-revolutionary",
 ]
 Alignment = Literal["West", "East", "non-aligned"]
+EventKind = Literal["occupation", "withdrawal"]
 # The codes the engine uses are positions in these tuples, derived from the types above.
 REGIME_TYPES: tuple[str, ...] = get_args(RegimeType)
 ALIGNMENTS: tuple[str, ...] = get_args(Alignment)
 SUPERPOWERS: tuple[str, ...] = ("West", "East")
+EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -42,6 +44,8 @@ MAX_NEIGHBOURS = 10 * MAX_STATES
 MAX_POPULATION = 1e5
 MAX_GDP = 1e6
 MAX_CAPABILITY = 100.0
+#: Most dated events in a scenario.
+MAX_EVENTS = 10_000
 
 
 def _months_between(start: str, end: str) -> int:
@@ -102,6 +106,38 @@ class ExporterSpec(_Strict):
     doctrine: str = Field(default="historical", max_length=200)
 
 
+class EventSpec(_Strict):
+    """Something that happens to a state at a date, from outside the model.
+
+    The kinds are the ones the engine implements (``docs/odd.md``, 7.1): ``"occupation"``, a
+    superpower (``by``) occupies the state, and ``"withdrawal"``, it leaves. The check that
+    ``month`` falls within the run, that ``state`` and the superpower ``by`` are in the
+    scenario and that the events of a state make sense in order is made when the whole
+    scenario is known (:func:`revexport.scenario.load.validate_scenario`).
+    """
+
+    month: str = Field(description="YYYY-MM, within the scenario's start and end")
+    state: str = Field(max_length=200)
+    kind: EventKind
+    by: Literal["West", "East"] = Field(description="the superpower that occupies or withdraws")
+    source: str = Field(max_length=2000, description="where the date comes from (required)")
+
+    @field_validator("month")
+    @classmethod
+    def _month(cls, v: str) -> str:
+        if not _MONTH.fullmatch(v):
+            raise ValueError(f"must be a month written YYYY-MM, got {v[:20]!r}")
+        return v
+
+    @field_validator("source")
+    @classmethod
+    def _sourced(cls, v: str) -> str:
+        # An event is a claim about history: it must say where it comes from.
+        if not v.strip():
+            raise ValueError("must name the source of the event (a non-empty string), got ''")
+        return v
+
+
 class Scenario(_Strict):
     """A complete scenario.
 
@@ -128,6 +164,9 @@ class Scenario(_Strict):
         States whose joint membership of the coalition against the exporters is an outcome
         (``group_coalition_step``: the first month all of them are in at once). A definition
         of what is measured, never an input to the model.
+    events : list of EventSpec
+        Dated events from outside the model (``[[events]]`` tables), applied at the start of
+        the step of their month.
     """
 
     name: str = Field(min_length=1, max_length=200)
@@ -142,6 +181,7 @@ class Scenario(_Strict):
     parameters: dict[str, float] = Field(default_factory=dict, max_length=1000)
     doctrines: dict[str, dict[str, Any]] = Field(default_factory=dict, max_length=100)
     coalition_group: list[str] = Field(default_factory=list, max_length=MAX_STATES)
+    events: list[EventSpec] = Field(default_factory=list, max_length=MAX_EVENTS)
 
     @field_validator("start", "end")
     @classmethod
@@ -168,6 +208,10 @@ class Scenario(_Strict):
     def n_steps(self) -> int:
         """Number of monthly steps from start to end inclusive."""
         return _months_between(self.start, self.end) + 1
+
+    def step_of_month(self, month: str) -> int:
+        """The step of the calendar month ``month`` (``YYYY-MM``; 0 = start)."""
+        return _months_between(self.start, month)
 
     def month_of_step(self, step: int) -> str:
         """The calendar month ``YYYY-MM`` of step ``step`` (0 = start)."""

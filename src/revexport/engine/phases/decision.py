@@ -97,7 +97,8 @@ def observe(w: World, st: StaticArrays, par: Any, d: Decisions) -> None:
             o.threat_felt[r, e] = members / max(n_ok, 1)
             o.sanctions[r, e] = min(1.0, sanctioned + q.superpower_sanction_weight * n_sp)
             for s in range(n_s):
-                o.valid_target[r, e, s] = ok[s] and sitting
+                # An occupied state is no target: the exporters deal with sovereign states.
+                o.valid_target[r, e, s] = ok[s] and sitting and w.occupied[r, s] < 0
 
 
 @kernel

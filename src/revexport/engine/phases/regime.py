@@ -8,6 +8,8 @@ aligned with probability ``aligned_probability``, otherwise the army takes over.
 scaled by 1 - legitimacy) bring military rule. An exporter whose legitimacy collapses can fall
 too, and then stops exporting.
 
+A state under occupation keeps its regime while it lasts (docs/odd.md, 7.1).
+
 A newly aligned state leaves the coalition, ends its sanctions and wars, is credited to the
 exporters, and takes a free exporter slot with the scenario's ``new_exporter_doctrine``:
 "newly aligned regimes can export too".
@@ -81,9 +83,10 @@ def change(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> No
         # Other regimes fall to their movement (aligned with some chance) or to a coup.
         any_aligned = False
         for s in range(n_s):
-            if not ok[s]:
+            if not ok[s] or w.occupied[r, s] >= 0:  # an occupier holds the regime in place
                 continue
-            defended = presence_support(q, w.presence, w.alignment, cap, st.superpower_rows, r, s) > 0
+            defended = presence_support(q, w.presence, w.alignment, w.occupied, cap,
+                                        st.superpower_rows, r, s) > 0
             res = resilience(q, w.legitimacy[r, s], w.repression[r, s], power(cap, coh, aid, r, s),
                              w.alignment[r, s] != NONALIGNED, aid[r, s] / max(st.capability0[s], 1e-9),
                              defended)

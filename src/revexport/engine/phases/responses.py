@@ -26,6 +26,9 @@
   its threshold, window over its threshold), falls with distance, and is scaled by
   ``1 - deterrence`` after an earlier war between the two ended (the war phase).
 * Wars the exporters open (``w.strike``, from their doctrines) begin here too.
+* A state under occupation (``w.occupied``, docs/odd.md 7.1) is no independent actor: it
+  represses its movement toward at least ``occupation_repression`` (the occupier's), and does
+  not balance, sanction, receive aid, strike or get struck.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
     """Update repression, legitimacy, coalition, sanctions, aid, presence; start new wars."""
     n_r, n_e, n_s = w.intent.shape
     ok = np.zeros(n_s, dtype=np.bool_)
+    free = np.zeros(n_s, dtype=np.bool_)
     exporter = np.zeros(n_s, dtype=np.bool_)
     t = np.zeros((n_e, n_s))
     t_max = np.zeros(n_s)
@@ -63,6 +67,8 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
         q = par[r]
         # Eligibility and threat, from the world as the phase found it.
         mark_eligible(w.slot_state, st.superpower, w.regime, r, exporter, ok)
+        for s in range(n_s):  # eligible and sovereign: it acts for itself
+            free[s] = ok[s] and w.occupied[r, s] < 0
         for e in range(n_e):
             x = w.slot_state[r, e]
             exp_pw[e] = power(cap, coh, aid, r, x) if x >= 0 else 0.0
@@ -84,8 +90,10 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
                 continue
             excess = max(w.movement[r, s] - q.repression_trigger, 0.0)
             restraint = 1.0 - q.democracy_repression_restraint if w.regime[r, s] == DEMOCRACY else 1.0
-            target = min(max(w.anchor_repression[r, s] + q.repression_gain * excess * restraint,
-                             0.0), 1.0)
+            anchor = w.anchor_repression[r, s]
+            if w.occupied[r, s] >= 0:
+                anchor = max(anchor, q.occupation_repression)
+            target = min(max(anchor + q.repression_gain * excess * restraint, 0.0), 1.0)
             delta = q.repression_response * (target - w.repression[r, s])
             w.repression[r, s] = min(max(w.repression[r, s] + delta, 0.0), 1.0)
             w.legitimacy[r, s] = min(max(
@@ -96,13 +104,13 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
         for s in range(n_s):
             t_join[s] = t_max[s]
             a = w.alignment[r, s]
-            if not ok[s] or a == NONALIGNED:
+            if not free[s] or a == NONALIGNED:
                 continue
             led = 0.0
             n_led = 0.0
             for k in range(st.adj_ptr[s], st.adj_ptr[s + 1]):
                 nb = st.adj_idx[k]
-                if ok[nb] and w.alignment[r, nb] == a and pw_now[nb] < pw_now[s]:
+                if free[nb] and w.alignment[r, nb] == a and pw_now[nb] < pw_now[s]:
                     led += st.adj_weight[k] * t_max[nb]
                     n_led += st.adj_weight[k]
             if n_led > 0.0:
@@ -113,7 +121,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
             member = w.coalition_before[r, s]
             join = False
             leave = False
-            if ok[s] and not member:
+            if free[s] and not member:
                 # Who is in already, by power: a coalition gathers around its strongest members.
                 nb_in = 0.0
                 nb_all = 0.0
@@ -131,14 +139,14 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
                           * (1.0 - q.coalition_bloc_restraint * restrained)
                           * logistic(t_join[s] - q.coalition_join_threshold, q.coalition_margin_width))
                 join = join_p > NEGLIGIBLE_HAZARD and rng.random() < min(join_p, 1.0)
-            elif member:
+            elif member and free[s]:
                 leave_p = q.coalition_leave_rate * logistic(
                     q.coalition_leave_threshold - t_join[s], q.coalition_margin_width)
                 leave = leave_p > NEGLIGIBLE_HAZARD and rng.random() < leave_p
-            w.coalition[r, s] = ((member and not leave) or join) and ok[s]
+            w.coalition[r, s] = ((member and not leave) or join) and free[s]
             w.sanctioning[r, s] = (t_max[s] > q.sanction_threshold or (
-                w.sanctioning[r, s] and t_max[s] > q.response_hysteresis * q.sanction_threshold)) and ok[s]
-            if not ok[s]:
+                w.sanctioning[r, s] and t_max[s] > q.response_hysteresis * q.sanction_threshold)) and free[s]
+            if not free[s]:
                 w.aid[r, s] = 0.0
                 continue
             at_war = False
@@ -168,7 +176,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
                         hostility = max(hostility, w.intent[r, e, s])
                     total += hostility
                     n += 1
-                if ok[s] and w.alignment[r, s] == bloc:
+                if free[s] and w.alignment[r, s] == bloc:
                     worst = max(worst, t_max[s])
             mean_hostility = total / max(n, 1)
             threshold = q.superpower_sanction_threshold
@@ -190,7 +198,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
             chosen = -1
             best = -1.0
             for e in range(n_e):
-                if not ok[s] or w.slot_state[r, e] < 0 or w.war[r, e, s]:
+                if not free[s] or w.slot_state[r, e] < 0 or w.war[r, e, s]:
                     continue
                 share = pw / max(pw + exp_pw[e], 1e-12)
                 window = (1.0 - q.strike_patron_weight) * share + q.strike_patron_weight * patron
@@ -203,7 +211,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
             for e in range(n_e):
                 struck = e == chosen
                 # The exporter is deterred as its opponent is, after a war between them ends.
-                by_exporter = (w.strike[r, e, s] and ok[s] and not w.war[r, e, s] and not struck
+                by_exporter = (w.strike[r, e, s] and free[s] and not w.war[r, e, s] and not struck
                                and (w.deterrence[r, e, s] <= 0.0
                                     or rng.random() >= w.deterrence[r, e, s]))
                 w.new_war[r, e, s] = struck or by_exporter

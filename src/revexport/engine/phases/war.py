@@ -59,7 +59,7 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
                 if not w.war[r, e, s]:
                     continue
                 st_pw = power(cap, coh, aid, r, s) + presence_support(
-                    q, w.presence, w.alignment, cap, st.superpower_rows, r, s)
+                    q, w.presence, w.alignment, w.occupied, cap, st.superpower_rows, r, s)
                 total = max(exp_pw + st_pw, 1e-12)
                 share_exp[e, s] = exp_pw / total
                 share_st[e, s] = st_pw / total
