@@ -125,7 +125,7 @@ class Nation(mesa.Agent):
         self.was_member = False  # in the coalition when this month's responses began
         self.direct: dict[Exporter, float] = {}  # what each exporter aims at it this month
         self.deterrence: dict[Exporter, float] = {}  # left by an ended war with each exporter
-        self.occupier: Superpower | None = None  # the superpower occupying it, if any
+        self.occupier: Nation | None = None  # the superpower or state occupying it, if any
 
     # -- what the state is --------------------------------------------------------------------
     @property
@@ -149,12 +149,16 @@ class Nation(mesa.Agent):
         return any(self in ex.wars for ex in self.model.exporters)
 
     def presence_support(self) -> float:
-        """Capability its patron's forces add to its defence: deployed in the region, or
-        occupying it (the occupier is its patron: it took the occupier's alignment)."""
+        """Capability foreign forces add to its defence: its patron's, deployed in the region
+        or occupying it, or those of another occupying state."""
+        strength = self.model.p.presence_strength
         patron = self.model.superpowers.get(self.alignment)
+        out = 0.0
         if patron is not None and (patron.deployed or self.occupier is patron):
-            return self.model.p.presence_strength * patron.capability
-        return 0.0
+            out += strength * patron.capability
+        if self.occupier is not None and self.occupier.bloc is None:
+            out += strength * self.occupier.capability
+        return out
 
     # -- 1. perception ------------------------------------------------------------------------
     def read_signals(self) -> None:
@@ -391,17 +395,17 @@ class Nation(mesa.Agent):
         self.movement = 0.0
 
     # -- events -------------------------------------------------------------------------------
-    def occupied_by(self, superpower: Superpower) -> None:
-        """A superpower occupies the state, which takes its alignment; not a state that holds
-        an exporter or an aligned regime."""
+    def occupied_by(self, occupier: Nation) -> None:
+        """A superpower or another state occupies the state, which takes its alignment (a
+        superpower's bloc); not a state that holds an exporter or an aligned regime."""
         if self.exporter is not None or self.regime == ALIGNED:
             return
-        self.occupier = superpower
-        self.alignment = superpower.bloc
+        self.occupier = occupier
+        self.alignment = occupier.bloc if occupier.bloc is not None else occupier.alignment
 
-    def withdrawn_from(self, superpower: Superpower) -> None:
+    def withdrawn_from(self, occupier: Nation) -> None:
         """The occupier leaves (the alignment it gave stays)."""
-        if self.occupier is superpower:
+        if self.occupier is occupier:
             self.occupier = None
 
     # -- 7. home ------------------------------------------------------------------------------

@@ -84,11 +84,12 @@ class RevolutionModel(mesa.Model):
 
         # The scenario's dated events, by month number (from 1, as ``self.steps``); the events
         # of one month in the order the scenario lists them.
-        self.events: dict[int, list[tuple[str, Nation, Superpower]]] = defaultdict(list)
+        self.events: dict[int, list[tuple[str, Nation, Nation]]] = defaultdict(list)
         for ev in scenario.events:
             month = scenario.step_of_month(ev.month) + 1
-            bloc = ALIGNMENTS.index(ev.by)
-            self.events[month].append((ev.kind, by_code[ev.state], self.superpowers[bloc]))
+            occupier = (self.superpowers[ALIGNMENTS.index(ev.by)] if ev.by in ("West", "East")
+                        else by_code[ev.by])
+            self.events[month].append((ev.kind, by_code[ev.state], occupier))
 
         # What the exporters observe this month, and what home life reads (set each step).
         self.targets: list[Nation] = []
@@ -132,11 +133,11 @@ class RevolutionModel(mesa.Model):
 
     def apply_events(self) -> None:
         """Occupations and withdrawals dated this month."""
-        for kind, state, superpower in self.events.get(self.steps, []):
+        for kind, state, occupier in self.events.get(self.steps, []):
             if kind == "occupation":
-                state.occupied_by(superpower)
+                state.occupied_by(occupier)
             else:
-                state.withdrawn_from(superpower)
+                state.withdrawn_from(occupier)
 
     def decide(self) -> None:
         """Each sitting exporter's doctrine allocates its budget."""

@@ -38,7 +38,8 @@ def test_event_kinds_of_the_format_are_the_engine_codes() -> None:
 
 def test_builtin_events_are_shipped_and_sourced() -> None:
     kinds = [(e.kind, e.state, e.by) for e in SCENARIO.events]
-    assert kinds == [("occupation", "AFG", "East"), ("withdrawal", "AFG", "East")]
+    assert kinds == [("occupation", "AFG", "East"), ("withdrawal", "AFG", "East"),
+                     ("occupation", "LBN", "SYR")]
     assert all(e.source.strip() for e in SCENARIO.events)
     assert _event("occupation")[0] == 10 and _event("withdrawal")[0] == 120
 
@@ -80,13 +81,27 @@ def test_occupation_takes_effect_at_its_step_and_ends_at_the_withdrawal(make_wor
     block.phase("perception", start - 1)
     assert (world.occupied[:, s] == -1).all() and (world.alignment[:, s] == 2).all()
     block.phase("perception", start)
-    assert (world.occupied[:, s] == EAST).all()
+    assert (world.occupied[:, s] == static.superpower_rows[EAST]).all()
     assert (world.alignment[:, s] == EAST).all()
     block.phase("perception", start + 1)  # no event: the occupation lasts
-    assert (world.occupied[:, s] == EAST).all()
+    assert (world.occupied[:, s] == static.superpower_rows[EAST]).all()
     block.phase("perception", end)
     assert (world.occupied[:, s] == -1).all()
     assert (world.alignment[:, s] == EAST).all()  # its regime stays the occupier's client
+
+
+def test_a_state_can_occupy_another(make_world) -> None:
+    """The built-in Syrian presence in Lebanon: from the first step Lebanon is occupied by
+    Syria's row, takes Syria's alignment and is defended by Syria's forces."""
+    static, world, block = make_world(n=20, seed=1)
+    lbn, syr = static.codes.index("LBN"), static.codes.index("SYR")
+    block.phase("perception", 0)
+    assert (world.occupied[:, lbn] == syr).all()
+    assert (world.alignment[:, lbn] == world.alignment[:, syr]).all()
+    q = block.par[0]
+    support = presence_support(q, world.presence, world.alignment, world.occupied,
+                               world.capability, static.superpower_rows, 0, lbn)
+    assert support >= q.presence_strength * world.capability[0, syr] > 0
 
 
 def _primed(make_world, occupied: bool):  # type: ignore[no-untyped-def]
@@ -153,7 +168,8 @@ CASES: dict[str, tuple[str, str]] = {
                                 'state = "USA"\nkind = "occupation"', 1),
                    "events[0].state: 'USA' is a superpower and cannot be occupied"),
     "by": (BASE.replace('by = "East"', 'by = "Soviet"', 1),
-           "events[0].by: must be one of 'West' or 'East', got 'Soviet'"),
+           "events[0].by: must be 'West', 'East' or the code of another state of the scenario "
+           "(states are IRN, IRQ"),
     "source-missing": (BASE.replace('source = "Soviet intervention', 'note = "Soviet intervention',
                                     1), "events[0].source: missing required field"),
     "source-empty": (BASE.replace('source = "Soviet intervention 24-27 Dec 1979: Cordovez & '
@@ -193,12 +209,12 @@ def test_an_absent_superpower_is_refused(tmp_path: Path) -> None:
     path.write_text(tomli_w.dumps(data), encoding="utf-8")
     out = invoke("run", str(path), "--replicates", "2", "--out", str(tmp_path / "runs"))
     assert_one_line_error(out, "nowest.toml: events[0].by: must be a superpower of the scenario, "
-                               "one of {'East'}, got 'West'")
+                               "one of {'East'}, or a state's code, got 'West'")
 
 
 def test_toml_scenarios_accept_events_tables(tmp_path: Path) -> None:
     text = BASE
-    assert text.count("[[events]]") == 2
+    assert text.count("[[events]]") == 3
     path = tmp_path / "me.toml"
     path.write_text(text, encoding="utf-8")
     sc = load_toml(path)

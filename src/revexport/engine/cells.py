@@ -83,14 +83,17 @@ def threat(q: Any, intent: float, proximity: float, exporter_power: float, state
 @cell
 def presence_support(q: Any, presence: A, alignment: A, occupied: A, capability: A,
                      superpower_rows: A, r: int, s: int) -> float:
-    """Capability a superpower's forces add to the defence of ``s``: ``presence_strength`` x
-    the superpower's capability where it has forces deployed and ``s`` is its client, or where
-    it occupies ``s`` (its army is there, deployed or not); 0 for other states."""
+    """Capability foreign forces add to the defence of ``s``: ``presence_strength`` x the
+    capability of a superpower that has forces deployed and ``s`` is its client, or of the
+    state (a superpower or another) that occupies ``s`` (its army is there); 0 for others."""
     out = 0.0
+    occupier = occupied[r, s]
     for bloc in range(2):
         row = superpower_rows[bloc]
-        if row >= 0 and ((presence[r, bloc] and alignment[r, s] == bloc) or occupied[r, s] == bloc):
+        if row >= 0 and ((presence[r, bloc] and alignment[r, s] == bloc) or occupier == row):
             out += q.presence_strength * capability[r, row]
+    if occupier >= 0 and occupier != superpower_rows[0] and occupier != superpower_rows[1]:
+        out += q.presence_strength * capability[r, occupier]
     return out
 
 

@@ -1,13 +1,14 @@
 """The scenario's dated events, applied at the start of the step of their month (docs/odd.md,
 7.1).
 
-An event is data, not a rule: the scenario says that a superpower occupies a state in a given
-month, or withdraws from it; this module turns the event into the world's state, the same in
+An event is data, not a rule: the scenario says that a superpower or another state occupies a
+state in a given month, or withdraws from it; this module turns the event into the world's state, the same in
 every replicate where it can happen. What an occupation does while it lasts is read by the
 phases from ``w.occupied``:
 
-* the occupied state takes the occupier's alignment (and keeps it after the withdrawal: the
-  regime the occupier held is its client);
+* the occupied state takes the occupier's alignment -- a superpower's bloc, or the alignment
+  of an occupying state -- and keeps it after the withdrawal (the regime the occupier held is
+  its client);
 * it is no independent actor: it does not join or stay in the coalition, sanction, receive
   aid or strike first; its regime neither falls to its movement nor to a coup; the exporters
   do not target it (responses, regime change, decision);
@@ -17,7 +18,7 @@ phases from ``w.occupied``:
   ``occupation_repression`` (responses).
 
 An occupation cannot take hold of a state that holds a sitting exporter or an aligned regime
-in that replicate (the event describes a superpower holding a regime, not the conquest of the
+in that replicate (the event describes an occupier holding a regime, not the conquest of the
 exporters' own); its withdrawal then changes nothing either.
 """
 
@@ -37,7 +38,7 @@ def occur(w: World, st: StaticArrays, t: int) -> None:
         if st.event_step[k] != t:
             continue
         s = st.event_state[k]
-        bloc = st.event_bloc[k]
+        by = st.event_by[k]
         for r in range(n_r):
             if st.event_kind[k] == OCCUPATION:
                 exporting = w.regime[r, s] == ALIGNED
@@ -45,7 +46,7 @@ def occur(w: World, st: StaticArrays, t: int) -> None:
                     exporting = exporting or w.slot_state[r, e] == s
                 if exporting:
                     continue
-                w.occupied[r, s] = bloc
-                w.alignment[r, s] = bloc
-            elif w.occupied[r, s] == bloc:  # a withdrawal
+                w.occupied[r, s] = by
+                w.alignment[r, s] = st.superpower[by] if st.superpower[by] >= 0 else w.alignment[r, by]
+            elif w.occupied[r, s] == by:  # a withdrawal
                 w.occupied[r, s] = -1

@@ -54,9 +54,9 @@ class StaticArrays(NamedTuple):
     coalition_group : (S,) bool, the scenario's named coalition group (an outcome definition,
         read only by the record phase)
     article154 : bool, every exporter runs under the Article 154 switch
-    event_step, event_state, event_kind, event_bloc : (N,) int64, the scenario's N dated
-        events in time order: step, state, :class:`revexport.codes.EventKind` and the bloc of
-        the superpower concerned
+    event_step, event_state, event_kind, event_by : (N,) int64, the scenario's N dated
+        events in time order: step, state, :class:`revexport.codes.EventKind` and the row of
+        the occupier concerned (a superpower's row for 'West' or 'East')
     """
 
     population: F
@@ -87,7 +87,7 @@ class StaticArrays(NamedTuple):
     event_step: I
     event_state: I
     event_kind: I
-    event_bloc: I
+    event_by: I
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,8 @@ class Static:
             event_step=ints([sc.step_of_month(ev.month) for ev in events]),
             event_state=ints([idx[ev.state] for ev in events]),
             event_kind=ints([EVENT_KINDS.index(ev.kind) for ev in events]),
-            event_bloc=ints([ALIGNMENTS.index(ev.by) for ev in events]),
+            event_by=ints([rows[ALIGNMENTS.index(ev.by)] if ev.by in ("West", "East")
+                           else idx[ev.by] for ev in events]),
         )
         slot_doctrine = tuple([doctrine or ex.doctrine for ex in sc.exporters]
                               + [sc.new_exporter_doctrine] * int(new_exporter_slots))
@@ -227,8 +228,8 @@ class World(NamedTuple):
     weariness : (R, S) war weariness of every state (exporters included), in [0, 1]
     fell : (R, S) bool, regimes that fell this step (transient)
     prev_regime : (R, S) int64, regime codes before this step's regime phase (transient)
-    occupied : (R, S) int64, the bloc (0 West, 1 East) of the superpower occupying each state,
-        -1 where none does (docs/odd.md, 7.1)
+    occupied : (R, S) int64, the row of the state (a superpower or another) occupying each
+        state, -1 where none does (docs/odd.md, 7.1)
     superpower_sanction : (R, 2) bool, West / East sanctions the exporters
     presence : (R, 2) bool, West / East has forces deployed in the region
     slot_state : (R, E) int64 state index of each exporter slot, -1 if empty

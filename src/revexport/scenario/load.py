@@ -225,7 +225,8 @@ def _check_references(sc: Scenario, origin: str) -> None:
 
 def _check_events(sc: Scenario, origin: str, shown: str) -> None:
     """Each event within the run, on a state of the scenario that can be occupied, by a
-    superpower of the scenario; a state's occupations and withdrawals alternate in time."""
+    superpower of the scenario or another state; a state's occupations and withdrawals
+    alternate in time."""
     by_code = {s.iso3: s for s in sc.states}
     exporting = {ex.state for ex in sc.exporters}
     blocs = [s.superpower for s in sc.states if s.superpower is not None]
@@ -244,9 +245,13 @@ def _check_events(sc: Scenario, origin: str, shown: str) -> None:
         if ev.state in exporting:
             raise RevexportError(f"{where}.state: '{ev.state}' exports at the start and cannot be "
                                  f"occupied")
-        if ev.by not in blocs:
-            raise RevexportError(f"{where}.by: must be a superpower of the scenario, one of "
-                                 f"{present}, got '{ev.by}'")
+        if ev.by in ("West", "East"):
+            if ev.by not in blocs:
+                raise RevexportError(f"{where}.by: must be a superpower of the scenario, one of "
+                                     f"{present}, or a state's code, got '{ev.by}'")
+        elif ev.by not in by_code or ev.by == ev.state:
+            raise RevexportError(f"{where}.by: must be 'West', 'East' or the code of another "
+                                 f"state of the scenario (states are {shown}), got '{ev.by}'")
     # In time order (events of one month in the order written): no second occupier, and a
     # withdrawal only of the superpower that occupies the state.
     occupier: dict[str, tuple[str, str]] = {}

@@ -110,7 +110,7 @@ class EventSpec(_Strict):
     """Something that happens to a state at a date, from outside the model.
 
     The kinds are the ones the engine implements (``docs/odd.md``, 7.1): ``"occupation"``, a
-    superpower (``by``) occupies the state, and ``"withdrawal"``, it leaves. The check that
+    superpower or another state (``by``) occupies the state, and ``"withdrawal"``, it leaves. The check that
     ``month`` falls within the run, that ``state`` and the superpower ``by`` are in the
     scenario and that the events of a state make sense in order is made when the whole
     scenario is known (:func:`revexport.scenario.load.validate_scenario`).
@@ -119,7 +119,8 @@ class EventSpec(_Strict):
     month: str = Field(description="YYYY-MM, within the scenario's start and end")
     state: str = Field(max_length=200)
     kind: EventKind
-    by: Literal["West", "East"] = Field(description="the superpower that occupies or withdraws")
+    by: str = Field(max_length=200, description="who occupies or withdraws: a superpower "
+                    "('West' or 'East') or the ISO code of another state of the scenario")
     source: str = Field(max_length=2000, description="where the date comes from (required)")
 
     @field_validator("month")
