@@ -159,7 +159,8 @@ CASES: dict[str, tuple[str, str]] = {
     "kind": (BASE.replace('kind = "occupation"', 'kind = "invasion"', 1),
              "events[0].kind: must be one of 'occupation' or 'withdrawal', got 'invasion'"),
     "month-outside": (BASE.replace(MONTH, 'month = "1978-06"', 1),
-                      "events[0].month: must be within the run, 1979-02 to 1990-12, got '1978-06'"),
+                      "events[0].month: must not come before the run's start, 1979-02, got "
+                      "'1978-06'"),
     "month-format": (BASE.replace(MONTH, 'month = "Dec 1979"', 1),
                      "events[0].month: must be a month written YYYY-MM, got 'Dec 1979'"),
     "state": (BASE.replace('state = "AFG"\nkind = "occupation"', 'state = "XYZ"\nkind = "occupation"',

@@ -224,7 +224,7 @@ def _check_references(sc: Scenario, origin: str) -> None:
 
 
 def _check_events(sc: Scenario, origin: str, shown: str) -> None:
-    """Each event within the run, on a state of the scenario that can be occupied, by a
+    """Each event not before the run's start, on a state of the scenario that can be occupied, by a
     superpower of the scenario or another state; a state's occupations and withdrawals
     alternate in time."""
     by_code = {s.iso3: s for s in sc.states}
@@ -233,9 +233,11 @@ def _check_events(sc: Scenario, origin: str, shown: str) -> None:
     present = "{" + ", ".join(f"'{b}'" for b in sorted(blocs)) + "}"
     for i, ev in enumerate(sc.events):
         where = f"{origin}: events[{i}]"
-        if not 0 <= sc.step_of_month(ev.month) < sc.n_steps:
-            raise RevexportError(f"{where}.month: must be within the run, {sc.start} to {sc.end}, "
-                                 f"got '{ev.month}'")
+        # An event after the end is kept and never happens (a run cut short keeps its data);
+        # one before the start would describe a world the scenario's states do not show.
+        if sc.step_of_month(ev.month) < 0:
+            raise RevexportError(f"{where}.month: must not come before the run's start, "
+                                 f"{sc.start}, got '{ev.month}'")
         state = by_code.get(ev.state)
         if state is None:
             raise RevexportError(f"{where}.state: unknown state '{ev.state}' (states are {shown})")

@@ -110,13 +110,13 @@ class EventSpec(_Strict):
     """Something that happens to a state at a date, from outside the model.
 
     The kinds are the ones the engine implements (``docs/odd.md``, 7.1): ``"occupation"``, a
-    superpower or another state (``by``) occupies the state, and ``"withdrawal"``, it leaves. The check that
-    ``month`` falls within the run, that ``state`` and the superpower ``by`` are in the
-    scenario and that the events of a state make sense in order is made when the whole
-    scenario is known (:func:`revexport.scenario.load.validate_scenario`).
+    superpower or another state (``by``) occupies the state, and ``"withdrawal"``, it leaves.
+    The check that ``month`` does not come before the run's start, that ``state`` and the
+    occupier ``by`` are in the scenario and that the events of a state make sense in order is
+    made when the whole scenario is known (:func:`revexport.scenario.load.validate_scenario`).
     """
 
-    month: str = Field(description="YYYY-MM, within the scenario's start and end")
+    month: str = Field(description="YYYY-MM, not before the scenario's start")
     state: str = Field(max_length=200)
     kind: EventKind
     by: str = Field(max_length=200, description="who occupies or withdraws: a superpower "
