@@ -178,8 +178,7 @@ class Nation(mesa.Agent):
             found_covert = cov > 0 and rng.random() < p.detection_covert
             # The posture is heard in proportion to how much is aimed here, relative to the
             # exporter's main target; a monarchy, condemned by name, hears it in full.
-            most = max((ex.aimed_at(n) for n in ex.spend), default=0.0)
-            aim = ex.aimed_at(self) / most if most > 0 else 0.0
+            aim = ex.aimed_at(self) / ex.most_aimed if ex.most_aimed > 0 else 0.0
             if self.regime == MONARCHY:
                 aim = 1.0
             signal = (p.signal_propaganda * prop / (prop + half)
@@ -488,6 +487,7 @@ class Exporter(mesa.Agent):
         self.attacked = False
         self.successes = 0.0
         self.war_tolerance = 0.0  # the war weariness its doctrine bears, set each month
+        self.most_aimed = 0.0  # spending aimed at its main target, measured each month
 
     @property
     def power(self) -> float:
@@ -516,6 +516,11 @@ class Exporter(mesa.Agent):
         war = self.wars.get(n)
         opened = war is not None and war.opened_by_exporter
         return spend.propaganda + spend.support + spend.covert + spend.military * opened
+
+    def measure_aim(self) -> None:
+        """Spending aimed at its main target this month: what every state's share is read
+        against."""
+        self.most_aimed = max((self.aimed_at(n) for n in self.spend), default=0.0)
 
     def budget(self) -> float:
         """Monthly external budget, US$ bn."""

@@ -120,8 +120,9 @@ class RevolutionModel(mesa.Model):
     def step(self) -> None:
         """One month (``self.steps`` is already this month's number, from 1)."""
         self.apply_events()  # 1. the month's dated events, then states read what is aimed
-        self.states.do("read_signals")  # at them and their partners, and update their
-        self.states.do("perceive")  # estimate of intent
+        self.exporters.do("measure_aim")  # at them and their partners, and update their
+        self.states.do("read_signals")  # estimate of intent
+        self.states.do("perceive")
         self.decide()  # 2. doctrines allocate the exporters' means
         self.exporters.do("assess_attractiveness")  # 3. movements grow and shrink
         self.states.do("update_movement")

@@ -61,6 +61,11 @@ def _p(
     )
 
 
+#: The end of the source line of a parameter whose default is the median of its posterior in
+#: the latest calibration against the historical patterns.
+CALIBRATED = "default: the posterior median (docs/calibration.md)"
+
+
 @dataclass(frozen=True)
 class Parameters:
     """All model parameters with their defaults.
@@ -84,15 +89,13 @@ class Parameters:
         0.8, 0.2, 1.0, "assumption", "hostility read from material support found going to the movement")
     signal_posture: float = _p(
         0.61, 0.0, 1.0, "Walt 1987 (intent is read from what is aimed at a state); Walt 1996 (a "
-        "creed that condemns a regime declares the intent); weight an assumption; "
-        "default: the posterior median (docs/calibration.md)",
+        "creed that condemns a regime declares the intent); weight an assumption; " + CALIBRATED,
         "hostility read from the share of means the exporter puts into export, by each state in "
         "proportion to what is aimed at it (relative to the exporter's main target), in full by "
         "a regime the message condemns by name (a monarchy)")
     signal_spillover: float = _p(
         0.56, 0.0, 1.0, "Walt 1987 (a threat to an ally or to the patron's other clients is read as "
-        "a threat to oneself); weight an assumption; "
-        "default: the posterior median (docs/calibration.md)",
+        "a threat to oneself); weight an assumption; " + CALIBRATED,
         "hostility read from what is aimed at a state's partners: the largest of the mean "
         "direct signals to the other clients of its patron, to the other coalition members "
         "(for a member) and to its neighbours")
@@ -194,14 +197,12 @@ class Parameters:
         0.6, 0.0, 1.0, "assumption (democratic peace literature)",
         "fraction by which democracies repress less")
     coalition_join_threshold: float = _p(
-        0.21, 0.1, 0.7, "Walt 1987 (balancing); threshold an assumption; "
-        "default: the posterior median (docs/calibration.md)",
+        0.21, 0.1, 0.7, "Walt 1987 (balancing); threshold an assumption; " + CALIBRATED,
         "threat above which a state may join the coalition against the exporter")
     coalition_leave_threshold: float = _p(
         0.12, 0.02, 0.5, "assumption", "threat below which a member may leave")
     coalition_join_rate: float = _p(
-        0.34, 0.01, 0.5, "assumption; "
-        "default: the posterior median (docs/calibration.md)",
+        0.34, 0.01, 0.5, "assumption; " + CALIBRATED,
         "monthly hazard of joining well above the join threshold")
     coalition_leave_rate: float = _p(
         0.12, 0.01, 0.5, "assumption", "monthly hazard of leaving well below the leave threshold")
@@ -210,8 +211,7 @@ class Parameters:
         "extra joining hazard per share of the neighbours' effective power already in")
     coalition_leadership: float = _p(
         0.49, 0.0, 1.0, "Olson & Zeckhauser 1966 (the largest member bears a coalition's "
-        "burden); Walt 1987 (regional powers lead balancing); weight an assumption; "
-        "default: the posterior median (docs/calibration.md)",
+        "burden); Walt 1987 (regional powers lead balancing); weight an assumption; " + CALIBRATED,
         "share of the mean threat to its weaker neighbours of its own bloc that a client weighs "
         "as its own when it joins or leaves the coalition")
     coalition_bloc_restraint: float = _p(
@@ -258,16 +258,13 @@ class Parameters:
     aid_decay: float = _p(
         0.03, 0.005, 0.2, "assumption", "monthly decay of accumulated aid")
     strike_threshold: float = _p(
-        0.49, 0.1, 0.8, "Walt 1996 (threat and window of opportunity); assumption; "
-        "default: the posterior median (docs/calibration.md)",
+        0.49, 0.1, 0.8, "Walt 1996 (threat and window of opportunity); assumption; " + CALIBRATED,
         "threat above which a neighbour considers a first strike")
     strike_window_threshold: float = _p(
-        0.5, 0.2, 0.9, "Walt 1996; assumption; "
-        "default: the posterior median (docs/calibration.md)",
+        0.5, 0.2, 0.9, "Walt 1996; assumption; " + CALIBRATED,
         "window (attacker's share of effective power, patron-backed) above which it may strike")
     strike_hazard: float = _p(
-        0.32, 0.01, 0.5, "assumption; "
-        "default: the posterior median (docs/calibration.md)",
+        0.32, 0.01, 0.5, "assumption; " + CALIBRATED,
         "monthly hazard of a first strike when threat and window are both well open")
     strike_patron_weight: float = _p(
         0.15, 0.0, 1.0, "assumption", "weight of patron backing in the attacker's window")
@@ -320,13 +317,11 @@ class Parameters:
         0.002, 0.0, 0.03, "Bennett & Stam 1996 (hazard of war ending)", "monthly ceasefire hazard")
     ceasefire_cost_weight: float = _p(
         0.16, 0.0, 0.3, "Bennett & Stam 1996 (a war ends when both sides' costs pass what they "
-        "will bear); assumption; "
-        "default: the posterior median (docs/calibration.md)",
+        "will bear); assumption; " + CALIBRATED,
         "extra monthly ceasefire hazard when both sides' war weariness is past their war "
         "tolerance (scaled by a logistic in each margin)")
     war_tolerance: float = _p(
-        0.49, 0.2, 0.9, "Bennett & Stam 1996; assumption; "
-        "default: the posterior median (docs/calibration.md)",
+        0.49, 0.2, 0.9, "Bennett & Stam 1996; assumption; " + CALIBRATED,
         "war weariness a state at war with an exporter bears before it seeks a ceasefire (an "
         "exporter's comes from its doctrine)")
     ceasefire_margin_width: float = _p(
@@ -335,13 +330,11 @@ class Parameters:
         "width of the logistics in the margins of weariness over war tolerance")
     deterrence_decay: float = _p(
         0.056, 0.005, 0.1, "Fortna 2004, Peace Time (ceasefires deter a new war, less so as "
-        "time passes); assumption; "
-        "default: the posterior median (docs/calibration.md)",
+        "time passes); assumption; " + CALIBRATED,
         "monthly decay of the deterrence a war's end leaves between its two sides (1 at the "
         "end, scaling the hazard of a new war between them by 1 - deterrence)")
     ceasefire_stalemate_weight: float = _p(
-        0.016, 0.0, 0.05, "assumption; "
-        "default: the posterior median (docs/calibration.md)",
+        0.016, 0.0, 0.05, "assumption; " + CALIBRATED,
         "extra hazard per unit of stalemate (balanced power)")
     stalemate_months: float = _p(
         12, 6, 24, "Bennett & Stam 1996 (war-ending hazard changes after the first year); assumption",

@@ -48,6 +48,13 @@ MAX_CAPABILITY = 100.0
 MAX_EVENTS = 10_000
 
 
+def _checked_month(v: str) -> str:
+    """``v`` if it is a month written ``YYYY-MM``; else the error a validator reports."""
+    if not _MONTH.fullmatch(v):
+        raise ValueError(f"must be a month written YYYY-MM, got {v[:20]!r}")
+    return v
+
+
 def _months_between(start: str, end: str) -> int:
     """Months from ``start`` to ``end`` (both ``YYYY-MM``); negative if end comes first."""
     sy, sm = (int(x) for x in start.split("-"))
@@ -126,9 +133,7 @@ class EventSpec(_Strict):
     @field_validator("month")
     @classmethod
     def _month(cls, v: str) -> str:
-        if not _MONTH.fullmatch(v):
-            raise ValueError(f"must be a month written YYYY-MM, got {v[:20]!r}")
-        return v
+        return _checked_month(v)
 
     @field_validator("source")
     @classmethod
@@ -187,9 +192,7 @@ class Scenario(_Strict):
     @field_validator("start", "end")
     @classmethod
     def _month(cls, v: str) -> str:
-        if not _MONTH.fullmatch(v):
-            raise ValueError(f"must be a month written YYYY-MM, got {v[:20]!r}")
-        return v
+        return _checked_month(v)
 
     @field_validator("end")
     @classmethod
