@@ -543,13 +543,13 @@ def calibrate(
                              generations=generations, replicates=replicates, seed=seed,
                              out_dir=out, workers=workers, oversample=oversample,
                              targets_from=targets_from, parameters=fixed, progress=tick)
-    t = Table(title=f"Posterior: weighted 5 %, 50 %, 95 % ({particles} particles, "
+    t = Table(title=f"Posterior: weighted 5 %, 50 %, 95 % and medoid ({particles} particles, "
                     f"{generations} generations, {replicates} replicates each)", title_justify="left")
-    for c in ("parameter", "prior", "default", "5%", "50%", "95%"):
+    for c in ("parameter", "prior", "default", "5%", "50%", "95%", "medoid"):
         t.add_column(c, justify="left" if c == "parameter" else "right")
     for r in result.intervals.itertuples():
         t.add_row(str(r.parameter), f"[{r.prior_low:g}, {r.prior_high:g}]", f"{r.default:g}",
-                  f"{r.q05:.4g}", f"{r.q50:.4g}", f"{r.q95:.4g}")
+                  f"{r.q05:.4g}", f"{r.q50:.4g}", f"{r.q95:.4g}", f"{r.medoid:.4g}")
     console.print(t)
     console.print(f"wrote {result.root}", highlight=False)
 

@@ -18,6 +18,8 @@ from revexport.experiments.calibration import (
     calibrate,
     condition_mask,
     load_targets,
+    posterior_medoid,
+    priors_of,
     target_statistics,
     validate_targets,
     weighted_quantile,
@@ -67,6 +69,30 @@ def test_weighted_quantiles_match_the_unweighted_ones_for_equal_weights() -> Non
     # Most of the weight on one value: every central quantile is that value.
     got = weighted_quantile(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 98.0]), [0.05, 0.5])
     assert got.tolist() == [3.0, 3.0]
+
+
+def test_the_medoid_is_a_particle_on_the_ridge_where_the_marginal_medians_are_not() -> None:
+    priors = priors_of(["perception_rate", "strike_threshold"])
+    lo = np.array([p.low for p in priors])
+    hi = np.array([p.high for p in priors])
+    # Two ridges of equal weight: slow perception with a low threshold, fast with a high one.
+    u = np.linspace(0.0, 1.0, 101)
+    slow = np.column_stack([0.1 + 0.1 * u, 0.3 - 0.1 * u])
+    fast = np.column_stack([0.8 + 0.1 * u, 0.8 + 0.1 * u])
+    theta = lo + (hi - lo) * np.vstack([slow, fast])
+    w = np.full(len(theta), 1.0)
+    medoid = posterior_medoid(theta, w / w.sum(), priors)
+    assert any(np.array_equal(medoid, row) for row in theta)
+    medians = np.array([weighted_quantile(theta[:, i], w, [0.5])[0] for i in range(2)])
+    assert not any(np.allclose(medians, row) for row in theta)
+    # One round cloud: the medoid is near its centre.
+    cloud = lo + (hi - lo) * (0.5 + 0.05 * np.random.default_rng(1).normal(size=(400, 2)))
+    centre = posterior_medoid(cloud, np.full(400, 1 / 400), priors)
+    assert np.all(np.abs((centre - cloud.mean(axis=0)) / (hi - lo)) < 0.01)
+    # Nearly all the weight on one particle: the medoid is that particle.
+    w2 = np.full(len(theta), 1e-6)
+    w2[7] = 1.0
+    assert np.array_equal(posterior_medoid(theta, w2, priors), theta[7])
 
 
 def test_the_sampler_recovers_a_gaussian_mean_evaluating_whole_batches() -> None:

@@ -194,6 +194,26 @@ def test_bad_events_give_one_line_errors(tmp_path: Path, case: str) -> None:
     assert not (tmp_path / "runs").exists()
 
 
+GROUP = 'coalition_group = [\n    "SAU",\n    "KWT",'
+GROUP_CASES: dict[str, tuple[str, str]] = {
+    "group-unknown": ('coalition_group = [\n    "SAU",\n    "XXX",',
+                      "coalition_group[1]: unknown state 'XXX' (states are IRN, IRQ"),
+    "group-twice": ('coalition_group = [\n    "SAU",\n    "SAU",',
+                    "coalition_group[1]: 'SAU' listed twice"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(GROUP_CASES))
+def test_a_bad_coalition_group_gives_one_line_error(tmp_path: Path, case: str) -> None:
+    replacement, expected = GROUP_CASES[case]
+    assert BASE.count(GROUP) == 1
+    path = tmp_path / f"{case}.toml"
+    path.write_text(BASE.replace(GROUP, replacement), encoding="utf-8")
+    out = invoke("run", str(path), "--replicates", "2", "--out", str(tmp_path / "runs"))
+    assert_one_line_error(out, f"error: {case}.toml: ", expected)
+    assert not (tmp_path / "runs").exists()
+
+
 def test_an_absent_superpower_is_refused(tmp_path: Path) -> None:
     sc = load_scenario("synthetic:12")
     data = sc.model_dump(exclude_none=True)
