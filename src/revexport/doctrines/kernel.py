@@ -70,7 +70,7 @@ def target_score(pol: Any, affinity: float, grievance: float, legitimacy: float,
     return score
 
 
-@kernel
+@cell
 def with_defence(shares: Any, at_war: bool, need: float) -> None:
     """At war, raise the military share to at least ``need``, scaling the others down."""
     mil = shares[MILITARY]
@@ -99,7 +99,9 @@ def condemn_all(regime: Any, alignment: Any, out: Any) -> None:
             out[r, s] = condemnation(regime[r, s], alignment[r, s])
 
 
-@kernel
+# Inlined: called for every policy, slot and replicate, a compiled call passed the
+# observation's twenty arrays each time (a quarter of the decision kernel's time).
+@cell
 def policy_allocation(pol: Any, q: Any, r: int, k: int, obs: Observation, shares: Any,
                       targets: Any) -> int:
     """One policy's allocation for slot ``k`` in replicate ``r``.
@@ -242,8 +244,10 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
                 f = faction[k, c]
                 calm, bold = f.calm, f.bold
                 if f.staged == 0.0:
-                    sh[c] = psh[calm]
-                    tg[c] = ptg[calm]
+                    for m in range(N_MEANS):
+                        sh[c, m] = psh[calm, m]
+                    for s in range(n_s):
+                        tg[c, s] = ptg[calm, s]
                     strike[c] = pstrike[calm]
                     tolerance[c] = policy[k, calm].war_tolerance
                     continue
@@ -264,8 +268,10 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
             for s in range(n_s):
                 strike_out[r, k, s] = False
             if n_f == 1:
-                shares_out[r, k, :] = sh[0]
-                targets_out[r, k, :] = tg[0]
+                for m in range(N_MEANS):
+                    shares_out[r, k, m] = sh[0, m]
+                for s in range(n_s):
+                    targets_out[r, k, s] = tg[0, s]
                 if strike[0] >= 0:
                     strike_out[r, k, strike[0]] = True
                 tolerance_out[r, k] = tolerance[0]
