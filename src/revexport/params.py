@@ -61,9 +61,10 @@ def _p(
     )
 
 
-#: The end of the source line of a parameter whose default is the median of its posterior in
-#: the latest calibration against the historical patterns.
-CALIBRATED = "default: the posterior median (docs/calibration.md)"
+#: The end of the source line of a parameter whose default comes from a calibration against the
+#: historical patterns: the posterior's weighted medoid or, for parameters calibrated before the
+#: medoid was reported, its marginal median (docs/calibration.md says which).
+CALIBRATED = "default: calibrated, a central value of the posterior (docs/calibration.md)"
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class Parameters:
 
     # -- 1. perception (Walt's balance of threat) --------------------------------
     perception_rate: float = _p(
-        0.15, 0.02, 0.5, "assumption",
+        0.19, 0.02, 0.5, "assumption; " + CALIBRATED,
         "monthly weight of this month's evidence in a state's estimate of an exporter's intent")
     misperception_bias: float = _p(
         0.3, 0.0, 1.0, "Jervis 1976 (hostility over-estimated); magnitude an assumption",
@@ -197,12 +198,12 @@ class Parameters:
         0.6, 0.0, 1.0, "assumption (democratic peace literature)",
         "fraction by which democracies repress less")
     coalition_join_threshold: float = _p(
-        0.21, 0.1, 0.7, "Walt 1987 (balancing); threshold an assumption; " + CALIBRATED,
+        0.28, 0.1, 0.7, "Walt 1987 (balancing); threshold an assumption; " + CALIBRATED,
         "threat above which a state may join the coalition against the exporter")
     coalition_leave_threshold: float = _p(
         0.12, 0.02, 0.5, "assumption", "threat below which a member may leave")
     coalition_join_rate: float = _p(
-        0.34, 0.01, 0.5, "assumption; " + CALIBRATED,
+        0.24, 0.01, 0.5, "assumption; " + CALIBRATED,
         "monthly hazard of joining well above the join threshold")
     coalition_leave_rate: float = _p(
         0.12, 0.01, 0.5, "assumption", "monthly hazard of leaving well below the leave threshold")
@@ -258,13 +259,13 @@ class Parameters:
     aid_decay: float = _p(
         0.03, 0.005, 0.2, "assumption", "monthly decay of accumulated aid")
     strike_threshold: float = _p(
-        0.49, 0.1, 0.8, "Walt 1996 (threat and window of opportunity); assumption; " + CALIBRATED,
+        0.56, 0.1, 0.8, "Walt 1996 (threat and window of opportunity); assumption; " + CALIBRATED,
         "threat above which a neighbour considers a first strike")
     strike_window_threshold: float = _p(
         0.5, 0.2, 0.9, "Walt 1996; assumption; " + CALIBRATED,
         "window (attacker's share of effective power, patron-backed) above which it may strike")
     strike_hazard: float = _p(
-        0.32, 0.01, 0.5, "assumption; " + CALIBRATED,
+        0.3, 0.01, 0.5, "assumption; " + CALIBRATED,
         "monthly hazard of a first strike when threat and window are both well open")
     strike_patron_weight: float = _p(
         0.15, 0.0, 1.0, "assumption", "weight of patron backing in the attacker's window")
@@ -272,7 +273,8 @@ class Parameters:
         2.0, 1.0, 3.0, "Boulding 1962 (loss-of-strength gradient); exponent an assumption",
         "the first-strike hazard scales with proximity to this power")
     strike_margin_width: float = _p(
-        0.05, 0.005, 0.2, "assumption (threat and windows are estimated with error; Jervis 1976)",
+        0.05, 0.005, 0.2, "assumption (threat and windows are estimated with error; Jervis 1976); "
+        + CALIBRATED,
         "width of the logistics in the margins of threat over the strike threshold and of the "
         "window over its threshold that scale the first-strike hazard; toward 0 hard thresholds")
     revolutionary_disruption: float = _p(
