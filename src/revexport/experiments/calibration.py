@@ -756,11 +756,11 @@ def posterior_medoid(theta: NDArray[np.float64], w: NDArray[np.float64],
     with a low threshold or fast perception with a high one), the marginal medians can fall
     between the ridges, where the model fits worse than anywhere in the posterior.
     """
+    from scipy.spatial.distance import cdist
+
     width = np.array([p.high - p.low for p in priors])
     z = theta / np.where(width > 0, width, 1.0)
-    cost = np.zeros(len(z))
-    for i in range(len(z)):  # row by row: O(N) memory for any population size
-        cost[i] = np.sum(w * np.sqrt(np.sum((z - z[i]) ** 2, axis=1)))
+    cost = cdist(z, z) @ w  # each particle's weighted distance to the population
     return np.asarray(theta[int(np.argmin(cost))], dtype=float)
 
 
