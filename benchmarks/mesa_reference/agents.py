@@ -307,8 +307,8 @@ class Nation(mesa.Agent):
                     * logistic(t - p.coalition_join_threshold, p.coalition_margin_width))
             self.coalition = rng.random() < min(join, 1.0)
         else:
-            leave = p.coalition_leave_rate * logistic(p.coalition_leave_threshold - t,
-                                                      p.coalition_margin_width)
+            leave_threshold = p.coalition_hysteresis * p.coalition_join_threshold
+            leave = p.coalition_leave_rate * logistic(leave_threshold - t, p.coalition_margin_width)
             self.coalition = rng.random() >= leave
 
     def decide_sanctions(self) -> None:
@@ -377,7 +377,10 @@ class Nation(mesa.Agent):
         resilience = (p.resilience_legitimacy * self.legitimacy
                       + p.resilience_repression * self.repression
                       + p.resilience_capability * capability + p.resilience_patron * patron)
-        return min(1.0, p.regime_hazard * math.exp((self.movement - resilience) / p.regime_hazard_width))
+        # Counted above the hazard at no movement: without a movement only a coup brings it down.
+        width = p.regime_hazard_width
+        return min(1.0, p.regime_hazard * (math.exp((self.movement - resilience) / width)
+                                           - math.exp(-resilience / width)))
 
     def exporter_hazard(self) -> float:
         """Monthly hazard that an exporting regime falls as its legitimacy collapses."""

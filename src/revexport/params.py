@@ -200,8 +200,10 @@ class Parameters:
     coalition_join_threshold: float = _p(
         0.28, 0.1, 0.7, "Walt 1987 (balancing); threshold an assumption; " + CALIBRATED,
         "threat above which a state may join the coalition against the exporter")
-    coalition_leave_threshold: float = _p(
-        0.12, 0.02, 0.5, "assumption", "threat below which a member may leave")
+    coalition_hysteresis: float = _p(
+        0.43, 0.1, 0.9, "Walt 1997, Why Alliances Endure or Collapse (alliances outlast the "
+        "threat that formed them); fraction an assumption",
+        "a member may leave when its threat falls below this fraction of the join threshold")
     coalition_join_rate: float = _p(
         0.24, 0.01, 0.5, "assumption; " + CALIBRATED,
         "monthly hazard of joining well above the join threshold")

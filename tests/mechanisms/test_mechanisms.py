@@ -112,7 +112,8 @@ def test_coalition_forms_when_threat_passes_its_threshold(make_world):
     assert (world.regime[:, gulf] == MONARCHY).all()
     t = highest_threat(static, world, block.par)
     # Nobody below the threshold has joined.
-    assert not (world.coalition & (t < block.par.coalition_leave_threshold[:, None])).any()
+    assert not (world.coalition & (t < (block.par.coalition_hysteresis
+                                        * block.par.coalition_join_threshold)[:, None])).any()
 
 
 def test_regime_change_is_more_likely_when_the_movement_outgrows_resilience(make_world):

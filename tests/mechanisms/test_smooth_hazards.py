@@ -61,8 +61,10 @@ def test_members_leave_more_readily_the_further_threat_falls_under_the_leave_thr
     world.coalition[:, s] = True
     world.intent[:] = 0.0  # threat 0: the margin under the leave threshold is the threshold
     half = np.arange(n) < n // 2
-    block.par.coalition_leave_threshold[half] = 0.02
-    block.par.coalition_leave_threshold[~half] = 0.2
+    # The leave threshold is a fraction of the join threshold (hysteresis).
+    block.par.coalition_join_threshold[:] = 0.4
+    block.par.coalition_hysteresis[half] = 0.05
+    block.par.coalition_hysteresis[~half] = 0.5
     block.phase("responses")
     left = ~world.coalition[:, s]
     for rows, threshold in ((half, 0.02), (~half, 0.2)):

@@ -357,9 +357,9 @@ def test_attrition_of_one_month_by_hand(make_world) -> None:
 
 
 def test_empirical_fall_rate_matches_the_threshold_hazard(make_world) -> None:
-    """hazard = regime_hazard x exp((movement - resilience) / width), resilience computed by
-    hand; over many replicates the share of regimes that fall matches it, and the share of
-    the fallen that turn aligned matches aligned_probability."""
+    """hazard = regime_hazard x (exp((movement - resilience) / width) - exp(-resilience / width)),
+    resilience computed by hand; over many replicates the share of regimes that fall matches it,
+    and the share of the fallen that turn aligned matches aligned_probability."""
     n, target = 6000, 0.3
     static, world, block = make_world(n=n, seed=2, coup_hazard=0.0, aligned_probability=0.4)
     q = block.par[0]
@@ -369,19 +369,38 @@ def test_empirical_fall_rate_matches_the_threshold_hazard(make_world) -> None:
     resilience = (q.resilience_legitimacy * world.legitimacy[0, s]
                   + q.resilience_repression * world.repression[0, s]
                   + q.resilience_capability * (1.0 - math.exp(-pw / q.resilience_capability_scale)))
-    movement = resilience + q.regime_hazard_width * math.log(target / q.regime_hazard)
+    baseline = q.regime_hazard * math.exp(-resilience / q.regime_hazard_width)
+    movement = resilience + q.regime_hazard_width * math.log((target + baseline) / q.regime_hazard)
     world.movement[:, s] = movement
     block.phase("regime")
     fell = world.fell[:, s]
     assert abs(fell.mean() - target) < 4 * math.sqrt(target * (1 - target) / n)
     aligned = (world.regime[fell, s] == ALIGNED).mean()
     assert abs(aligned - 0.4) < 4 * math.sqrt(0.24 / fell.sum())
-    # Movement well below resilience: the hazard is regime_hazard x exp(-margin / width).
+    # Movement well below resilience: regime_hazard x exp(-margin / width), less the baseline.
     _, low, low_block = make_world(n=n, seed=3, coup_hazard=0.0)
     low.movement[:, s] = resilience - q.regime_hazard_width * math.log(4.0)
     low_block.phase("regime")
-    expected = q.regime_hazard / 4.0
+    expected = q.regime_hazard / 4.0 - baseline
     assert abs(low.fell[:, s].mean() - expected) < 4 * math.sqrt(expected / n)
+
+
+def test_no_movement_brings_no_regime_down_however_wide_the_hazard(make_world) -> None:
+    """Without a movement the fall hazard is 0 at any width: a regime's instability without a
+    movement is the coup hazard's, and a coup never brings an aligned regime."""
+    n = 3000
+    static, world, block = make_world(n=n, seed=4, coup_hazard=0.0, regime_hazard=0.2,
+                                      regime_hazard_width=0.3)
+    others = np.array([c != "IRN" for c in static.codes])  # the exporter falls by its own rule
+    world.movement[:] = 0.0
+    world.legitimacy[:, others] = 0.1  # weak regimes
+    block.phase("regime")
+    assert not world.fell[:, others].any()
+    _, coup, coup_block = make_world(n=n, seed=5, coup_hazard=0.005, regime_hazard=0.2,
+                                     regime_hazard_width=0.3)
+    coup.movement[:] = 0.0
+    coup_block.phase("regime")
+    assert coup.fell.any() and not (coup.regime == ALIGNED).any()
 
 
 # -- home ------------------------------------------------------------------------------------

@@ -43,8 +43,10 @@ def resilience(q: Any, legitimacy: float, repression: float, power: float, clien
 @cell
 def fall_hazard(q: Any, movement: float, resilience: float) -> float:
     """Monthly hazard that a regime falls to its movement: a threshold hazard, smooth in the
-    margin of the movement over the regime's resilience."""
-    return min(1.0, q.regime_hazard * math.exp((movement - resilience) / q.regime_hazard_width))
+    margin of the movement over the regime's resilience, counted above the hazard at no
+    movement (a regime's instability without a movement is the coup hazard's)."""
+    return min(1.0, q.regime_hazard * (math.exp((movement - resilience) / q.regime_hazard_width)
+                                       - math.exp(-resilience / q.regime_hazard_width)))
 
 
 @kernel

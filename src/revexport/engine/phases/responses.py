@@ -141,7 +141,8 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
                 join = join_p > NEGLIGIBLE_HAZARD and rng.random() < min(join_p, 1.0)
             elif member and free[s]:
                 leave_p = q.coalition_leave_rate * logistic(
-                    q.coalition_leave_threshold - t_join[s], q.coalition_margin_width)
+                    q.coalition_hysteresis * q.coalition_join_threshold - t_join[s],
+                    q.coalition_margin_width)
                 leave = leave_p > NEGLIGIBLE_HAZARD and rng.random() < leave_p
             w.coalition[r, s] = ((member and not leave) or join) and free[s]
             w.sanctioning[r, s] = (t_max[s] > q.sanction_threshold or (
