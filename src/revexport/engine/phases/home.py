@@ -36,8 +36,18 @@ def grown(q: Any, economy: float, growth: float, trend_now: float) -> float:
 @kernel
 def update(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, t: int) -> None:
     """Move economies, legitimacy, cohesion and capability by one month (``t``: this step)."""
-    n_r, n_s = w.economy.shape
-    n_e = w.slot_state.shape[1]
+    # The world's and the scenario's arrays as locals: fetched from their records inside
+    # the branchy loops below, each use would take and release a reference.
+    anchor_legitimacy, capability, coalition = w.anchor_legitimacy, w.capability, w.coalition
+    cohesion, economy = w.cohesion, w.economy
+    economy_without_sanctions = w.economy_without_sanctions
+    economy_without_war, export_spend = w.economy_without_war, w.export_spend
+    legitimacy, rally, sanction_loss = w.legitimacy, w.rally, w.sanction_loss
+    sanctioning, shares, slot_state = w.sanctioning, w.shares, w.slot_state
+    superpower_sanction, war_cost, weariness = w.superpower_sanction, w.war_cost, w.weariness
+    capability0, gdp0, gdp_share = st.capability0, st.gdp0, st.gdp_share
+    n_r, n_s = economy.shape
+    n_e = slot_state.shape[1]
     extra = np.zeros(n_s)
     bonus = np.zeros(n_s)
     mobilised = np.zeros(n_s)
@@ -47,10 +57,10 @@ def update(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, t: in
         # The economy enters month t on the trend level of month t and leaves it on that of t + 1.
         trend_now = math.exp(q.base_growth * t)
         trend = math.exp(q.base_growth * (t + 1))
-        sanctioned, n_sp = sanctions_felt(w.sanctioning, w.superpower_sanction, st.gdp_share, r)
+        sanctioned, n_sp = sanctions_felt(sanctioning, superpower_sanction, gdp_share, r)
         members = 0.0
         for s in range(n_s):
-            members += w.coalition[r, s]
+            members += coalition[r, s]
         drag = q.sanction_drag * sanctioned + q.superpower_sanction_drag * n_sp
         hostility = min(1.0, members / n_s * q.hostility_coalition_weight + sanctioned
                         + q.superpower_sanction_weight * n_sp)
@@ -58,40 +68,40 @@ def update(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, t: in
         bonus[:] = 0.0
         mobilised[:] = 0.0
         for e in range(n_e):
-            x = w.slot_state[r, e]
+            x = slot_state[r, e]
             if x < 0:
                 continue
-            sh = w.shares[r, e]
+            sh = shares[r, e]
             export = sh[PROPAGANDA] + sh[SUPPORT] + sh[COVERT] + sh[MILITARY]
             # What was spent this month, on the budget before the economy moves.
-            w.export_spend[r, e] += monthly_budget(q, st.gdp0[x], w.economy[r, x]) * export
+            export_spend[r, e] += monthly_budget(q, gdp0[x], economy[r, x]) * export
             extra[x] += (q.domestic_growth_bonus * sh[DOMESTIC] + q.trade_growth_bonus * sh[DIPLOMACY]
                          - q.export_spending_drag * export - drag)
-            bonus[x] += w.rally[r, e] + q.hostility_rally * hostility
+            bonus[x] += rally[r, e] + q.hostility_rally * hostility
             mobilised[x] += q.mobilisation_gain * sh[MILITARY]
         for s in range(n_s):
             shock[s] = rng.normal(0.0, q.economy_noise) if q.economy_noise > 0 else 0.0
-            w.economy[r, s] = grown(q, w.economy[r, s], extra[s] + shock[s], trend_now)
+            economy[r, s] = grown(q, economy[r, s], extra[s] + shock[s], trend_now)
         # Output lost to war and to sanctions: the exporter's economy against its counterfactual
         # without them (same shocks, same policy; wars' losses are taken in the war phase).
         for e in range(n_e):
-            x = w.slot_state[r, e]
+            x = slot_state[r, e]
             if x < 0:
                 continue
-            w.economy_without_war[r, e] = grown(q, w.economy_without_war[r, e],
+            economy_without_war[r, e] = grown(q, economy_without_war[r, e],
                                                 extra[x] + shock[x], trend_now)
-            w.economy_without_sanctions[r, e] = grown(q, w.economy_without_sanctions[r, e],
+            economy_without_sanctions[r, e] = grown(q, economy_without_sanctions[r, e],
                                                       extra[x] + drag + shock[x], trend_now)
-            monthly_gdp = st.gdp0[x] / 12.0
-            w.war_cost[r, e] += monthly_gdp * max(w.economy_without_war[r, e] - w.economy[r, x], 0.0)
-            w.sanction_loss[r, e] += monthly_gdp * max(
-                w.economy_without_sanctions[r, e] - w.economy[r, x], 0.0)
+            monthly_gdp = gdp0[x] / 12.0
+            war_cost[r, e] += monthly_gdp * max(economy_without_war[r, e] - economy[r, x], 0.0)
+            sanction_loss[r, e] += monthly_gdp * max(
+                economy_without_sanctions[r, e] - economy[r, x], 0.0)
         for s in range(n_s):
-            performance = min(max(w.economy[r, s] / trend - 1.0, -q.performance_cap), q.performance_cap)
-            target = w.anchor_legitimacy[r, s] + q.legitimacy_economy_weight * performance
-            target = min(max(target + bonus[s] - q.weariness_legitimacy * w.weariness[r, s], 0.0), 1.0)
-            w.legitimacy[r, s] = min(max(
-                w.legitimacy[r, s] + q.legitimacy_adjustment * (target - w.legitimacy[r, s]), 0.0), 1.0)
-            w.cohesion[r, s] += q.cohesion_recovery * (1.0 - w.cohesion[r, s])
-            backed = st.capability0[s] * min(w.economy[r, s], q.rearm_economy_cap) * (1.0 + mobilised[s])
-            w.capability[r, s] += q.rearm_rate * (backed - w.capability[r, s])
+            performance = min(max(economy[r, s] / trend - 1.0, -q.performance_cap), q.performance_cap)
+            target = anchor_legitimacy[r, s] + q.legitimacy_economy_weight * performance
+            target = min(max(target + bonus[s] - q.weariness_legitimacy * weariness[r, s], 0.0), 1.0)
+            legitimacy[r, s] = min(max(
+                legitimacy[r, s] + q.legitimacy_adjustment * (target - legitimacy[r, s]), 0.0), 1.0)
+            cohesion[r, s] += q.cohesion_recovery * (1.0 - cohesion[r, s])
+            backed = capability0[s] * min(economy[r, s], q.rearm_economy_cap) * (1.0 + mobilised[s])
+            capability[r, s] += q.rearm_rate * (backed - capability[r, s])

@@ -42,44 +42,51 @@ def attractiveness(q: Any, legitimacy: float, economy: float, cohesion: float,
 
 @kernel
 def grow(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> None:
-    """Update ``w.movement`` (R, S) in place."""
-    n_r, n_s = w.movement.shape
-    n_e = w.slot_state.shape[1]
+    """Update ``movement`` (R, S) in place."""
+    # The world's and the scenario's arrays as locals: fetched from their records inside
+    # the branchy loops below, each use would take and release a reference.
+    cohesion, economy, legitimacy, movement = w.cohesion, w.economy, w.legitimacy, w.movement
+    regime, repression, slot_state, spend = w.regime, w.repression, w.slot_state, w.spend
+    successes = w.successes
+    adj_idx, adj_ptr, adj_weight, affinity = st.adj_idx, st.adj_ptr, st.adj_weight, st.affinity
+    degree, gdp0, grievance, superpower = st.degree, st.gdp0, st.grievance, st.superpower
+    n_r, n_s = movement.shape
+    n_e = slot_state.shape[1]
     attract = np.zeros(n_e)
     exporter = np.zeros(n_s, dtype=np.bool_)
     ok = np.zeros(n_s, dtype=np.bool_)
     for r in range(n_r):
         q = par[r]
-        mark_eligible(w.slot_state, st.superpower, w.regime, r, exporter, ok)
+        mark_eligible(slot_state, superpower, regime, r, exporter, ok)
         for e in range(n_e):
-            x = w.slot_state[r, e]
+            x = slot_state[r, e]
             attract[e] = 0.0 if x < 0 else attractiveness(
-                q, w.legitimacy[r, x], w.economy[r, x], w.cohesion[r, x], w.successes[r, e])
+                q, legitimacy[r, x], economy[r, x], cohesion[r, x], successes[r, e])
         for s in range(n_s):
             if not ok[s]:
-                w.movement[r, s] = 0.0
+                movement[r, s] = 0.0
                 continue
             pull = 0.0
             support = 0.0
             for e in range(n_e):
-                prop = w.spend[r, e, Spend.PROPAGANDA, s]
+                prop = spend[r, e, Spend.PROPAGANDA, s]
                 pull += prop / (prop + q.propaganda_half_saturation) * attract[e]
-                support += w.spend[r, e, Spend.SUPPORT, s] + w.spend[r, e, Spend.COVERT, s]
+                support += spend[r, e, Spend.SUPPORT, s] + spend[r, e, Spend.COVERT, s]
             # The target's capacity against support: its security budget, stiffened by repression.
-            capacity = (q.support_capacity_scale * q.security_budget_fraction * st.gdp0[s]
-                        * w.economy[r, s] / 12.0 * (1.0 + w.repression[r, s]))
+            capacity = (q.support_capacity_scale * q.security_budget_fraction * gdp0[s]
+                        * economy[r, s] / 12.0 * (1.0 + repression[r, s]))
             armed = support / (support + capacity)
             aligned_nb = 0.0
-            for k in range(st.adj_ptr[s], st.adj_ptr[s + 1]):
-                aligned_nb += st.adj_weight[k] * (w.regime[r, st.adj_idx[k]] == ALIGNED)
-            receptive = st.affinity[s] * st.grievance[s]
+            for k in range(adj_ptr[s], adj_ptr[s + 1]):
+                aligned_nb += adj_weight[k] * (regime[r, adj_idx[k]] == ALIGNED)
+            receptive = affinity[s] * grievance[s]
             growth = (q.movement_propaganda_growth * min(1.0, pull) * receptive
                       + q.movement_support_growth * armed * receptive
                       + q.contagion_weight * q.movement_propaganda_growth
-                      * (aligned_nb / max(st.degree[s], 1.0)) * st.affinity[s]
+                      * (aligned_nb / max(degree[s], 1.0)) * affinity[s]
                       + q.movement_endogenous_growth * receptive)
-            shrink = q.movement_repression_effect * w.repression[r, s] + q.movement_decay
+            shrink = q.movement_repression_effect * repression[r, s] + q.movement_decay
             noise = rng.normal(0.0, q.movement_noise) if q.movement_noise > 0 else 0.0
-            m = w.movement[r, s]
+            m = movement[r, s]
             m = m + growth * (1.0 - m) - shrink * m + noise
-            w.movement[r, s] = min(max(m, 0.0), 1.0)
+            movement[r, s] = min(max(m, 0.0), 1.0)

@@ -38,8 +38,15 @@ from revexport.engine.state import StaticArrays, World
 
 @kernel
 def perceive(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> None:
-    """Update ``w.intent`` (R, E, S) in place."""
-    n_r, n_e, n_s = w.intent.shape
+    """Update ``intent`` (R, E, S) in place."""
+    # The world's and the scenario's arrays as locals: fetched from their records inside
+    # the branchy loops below, each use would take and release a reference.
+    alignment, coalition, intent, regime = w.alignment, w.coalition, w.intent, w.regime
+    shares, slot_state, spend, war = w.shares, w.slot_state, w.spend, w.war
+    war_initiator = w.war_initiator
+    adj_idx, adj_ptr, adj_weight, degree = st.adj_idx, st.adj_ptr, st.adj_weight, st.degree
+    superpower = st.superpower
+    n_r, n_e, n_s = intent.shape
     direct = np.zeros(n_s)
     aimed = np.zeros(n_s)
     bloc_sum = np.zeros(2)
@@ -47,22 +54,22 @@ def perceive(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> 
     for r in range(n_r):
         q = par[r]
         for e in range(n_e):
-            if w.slot_state[r, e] < 0:
-                w.intent[r, e, :] = 0.0
+            if slot_state[r, e] < 0:
+                intent[r, e, :] = 0.0
                 continue
-            sh = w.shares[r, e]
+            sh = shares[r, e]
             # What is aimed at each state: export spending, and military spending on fronts
             # the exporter opened (defending itself in a war a neighbour began signals nothing).
             military = 0.0
             offensive = 0.0
             most = 0.0
             for s in range(n_s):
-                m = w.spend[r, e, Spend.MILITARY, s]
+                m = spend[r, e, Spend.MILITARY, s]
                 military += m
-                opened = w.war[r, e, s] and w.war_initiator[r, e, s] == STARTED_BY_EXPORTER
+                opened = war[r, e, s] and war_initiator[r, e, s] == STARTED_BY_EXPORTER
                 offensive += m * opened
-                aimed[s] = (w.spend[r, e, Spend.PROPAGANDA, s] + w.spend[r, e, Spend.SUPPORT, s]
-                            + w.spend[r, e, Spend.COVERT, s] + m * opened)
+                aimed[s] = (spend[r, e, Spend.PROPAGANDA, s] + spend[r, e, Spend.SUPPORT, s]
+                            + spend[r, e, Spend.COVERT, s] + m * opened)
                 most = max(most, aimed[s])
             posture = (sh[PROPAGANDA] + sh[SUPPORT] + sh[COVERT]
                        + (sh[MILITARY] * offensive / military if military > 0.0 else 0.0))
@@ -74,9 +81,9 @@ def perceive(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> 
             coalition_sum = 0.0
             coalition_n = 0.0
             for s in range(n_s):
-                prop = w.spend[r, e, Spend.PROPAGANDA, s]
-                support = w.spend[r, e, Spend.SUPPORT, s]
-                covert = w.spend[r, e, Spend.COVERT, s]
+                prop = spend[r, e, Spend.PROPAGANDA, s]
+                support = spend[r, e, Spend.SUPPORT, s]
+                covert = spend[r, e, Spend.COVERT, s]
                 # Support and covert action are seen only when found (one draw each, if any),
                 # and read, like propaganda, in proportion to a saturating amount.
                 found_support = support > 0 and rng.random() < q.detection_support
@@ -85,42 +92,42 @@ def perceive(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> 
                 # The posture is aimed at the main target, and at every regime the message
                 # condemns by name (Walt 1996: the creed itself declares the intent).
                 aim = aimed[s] / most if most > 0.0 else 0.0
-                if w.regime[r, s] == MONARCHY:
+                if regime[r, s] == MONARCHY:
                     aim = 1.0
                 x = (q.signal_propaganda * (prop / (prop + half))
                      + q.signal_support * found_support * (support / (support + half))
                      + 1.0 * found_covert * (covert / (covert + half))
                      + q.signal_posture * posture * aim)
-                if w.war[r, e, s]:
+                if war[r, e, s]:
                     x = max(x, 1.0)
                 direct[s] = x
-                a = w.alignment[r, s]
-                if a != NONALIGNED and st.superpower[s] < 0:
+                a = alignment[r, s]
+                if a != NONALIGNED and superpower[s] < 0:
                     bloc_sum[a] += x
                     bloc_n[a] += 1.0
-                if w.coalition[r, s]:
+                if coalition[r, s]:
                     coalition_sum += x
                     coalition_n += 1.0
-            x_own = w.slot_state[r, e]
+            x_own = slot_state[r, e]
             for s in range(n_s):
                 if s == x_own:
-                    w.intent[r, e, s] = 0.0
+                    intent[r, e, s] = 0.0
                     continue
                 # Partners: the patron's other clients, the other coalition members, the
                 # neighbours; a state reads the most threatened group of them.
                 partners = 0.0
-                a = w.alignment[r, s]
-                if a != NONALIGNED and st.superpower[s] < 0 and bloc_n[a] > 1.0:
+                a = alignment[r, s]
+                if a != NONALIGNED and superpower[s] < 0 and bloc_n[a] > 1.0:
                     partners = (bloc_sum[a] - direct[s]) / (bloc_n[a] - 1.0)
-                if w.coalition[r, s] and coalition_n > 1.0:
+                if coalition[r, s] and coalition_n > 1.0:
                     partners = max(partners, (coalition_sum - direct[s]) / (coalition_n - 1.0))
-                if st.degree[s] > 0.0:
+                if degree[s] > 0.0:
                     near = 0.0
-                    for k in range(st.adj_ptr[s], st.adj_ptr[s + 1]):
-                        near += st.adj_weight[k] * direct[st.adj_idx[k]]
-                    partners = max(partners, near / st.degree[s])
+                    for k in range(adj_ptr[s], adj_ptr[s + 1]):
+                        near += adj_weight[k] * direct[adj_idx[k]]
+                    partners = max(partners, near / degree[s])
                 signal = direct[s] + q.signal_spillover * partners
                 signal = min(max(signal * calm * (1.0 + q.misperception_bias), 0.0), 1.0)
                 noise = rng.normal(0.0, q.perception_noise) if q.perception_noise > 0 else 0.0
-                x = w.intent[r, e, s] + q.perception_rate * (signal - w.intent[r, e, s]) + noise
-                w.intent[r, e, s] = min(max(x, 0.0), 1.0)
+                x = intent[r, e, s] + q.perception_rate * (signal - intent[r, e, s]) + noise
+                intent[r, e, s] = min(max(x, 0.0), 1.0)

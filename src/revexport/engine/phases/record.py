@@ -88,16 +88,26 @@ def _event(events: Any, n_events: Any, r: int, t: int, kind: int, s: int, other:
 @kernel
 def record(w: World, st: StaticArrays, par: Any, rec: Records, t: int) -> None:
     """Write step ``t``'s metrics, events and movement into ``rec``."""
-    n_r, n_e, n_s = w.intent.shape
+    # The world's and the scenario's arrays as locals: fetched from their records inside
+    # the branchy loops below, each use would take and release a reference.
+    aid, capability, coalition = w.aid, w.capability, w.coalition
+    coalition_before, cohesion, economy = w.coalition_before, w.cohesion, w.economy
+    faction_weight, fell, intent, legitimacy = w.faction_weight, w.fell, w.intent, w.legitimacy
+    movement, new_war, presence, prev_regime = w.movement, w.new_war, w.presence, w.prev_regime
+    regime, sanctioning, slot_state = w.regime, w.sanctioning, w.slot_state
+    superpower_sanction, war, war_end = w.superpower_sanction, w.war, w.war_end
+    war_initiator, war_months = w.war_initiator, w.war_months
+    coalition_group, initial_exporters = st.coalition_group, st.initial_exporters
+    population, superpower = st.population, st.superpower
+    n_r, n_e, n_s = intent.shape
     exporter = np.zeros(n_s, dtype=np.bool_)
     ok = np.zeros(n_s, dtype=np.bool_)
     ev, n_ev = rec.events, rec.n_events
-    cap, coh, aid = w.capability, w.cohesion, w.aid
-    e0 = st.initial_exporters[0]
-    n0 = st.initial_exporters.shape[0]
+    e0 = initial_exporters[0]
+    n0 = initial_exporters.shape[0]
     chunk_row = t - rec.movement_start[0]
     for r in range(n_r):
-        mark_eligible(w.slot_state, st.superpower, w.regime, r, exporter, ok)
+        mark_eligible(slot_state, superpower, regime, r, exporter, ok)
         m = rec.metrics[r, t]
         aligned = 0.0
         aligned_pop = 0.0
@@ -107,56 +117,56 @@ def record(w: World, st: StaticArrays, par: Any, rec: Records, t: int) -> None:
         members = 0.0
         monarchies = 0.0
         group = 0.0
-        sanctions = 1.0 * w.superpower_sanction[r, 0] + 1.0 * w.superpower_sanction[r, 1]
+        sanctions = 1.0 * superpower_sanction[r, 0] + 1.0 * superpower_sanction[r, 1]
         for s in range(n_s):
-            if w.regime[r, s] == ALIGNED:
+            if regime[r, s] == ALIGNED:
                 aligned += 1.0
-                aligned_pop += st.population[s]
+                aligned_pop += population[s]
             if ok[s]:
-                movement_sum += w.movement[r, s]
+                movement_sum += movement[r, s]
                 n_ok += 1
-            movement_max = max(movement_max, w.movement[r, s]) if s > 0 else w.movement[r, s]
-            members += w.coalition[r, s]
-            monarchies += w.coalition[r, s] and w.regime[r, s] == MONARCHY
-            group += w.coalition[r, s] and st.coalition_group[s]
-            sanctions += w.sanctioning[r, s]
+            movement_max = max(movement_max, movement[r, s]) if s > 0 else movement[r, s]
+            members += coalition[r, s]
+            monarchies += coalition[r, s] and regime[r, s] == MONARCHY
+            group += coalition[r, s] and coalition_group[s]
+            sanctions += sanctioning[r, s]
         wars = 0.0
         exporters = 0.0
         for e in range(n_e):
-            exporters += w.slot_state[r, e] >= 0
+            exporters += slot_state[r, e] >= 0
             for s in range(n_s):
-                wars += w.war[r, e, s]
+                wars += war[r, e, s]
         m[0], m[1], m[2], m[3] = aligned, aligned_pop, movement_sum / max(n_ok, 1), movement_max
         m[4], m[5], m[6], m[7] = wars, members, monarchies, sanctions
-        m[8], m[9], m[10] = w.economy[r, e0], w.legitimacy[r, e0], power(cap, coh, aid, r, e0)
+        m[8], m[9], m[10] = economy[r, e0], legitimacy[r, e0], power(capability, cohesion, aid, r, e0)
         m[11] = exporters
         for c in range(4):
             fs = rec.faction_slot
-            m[FIRST_FACTION + c] = w.faction_weight[r, fs, c] if fs >= 0 else np.nan
-        m[16] = 1.0 * w.presence[r, 0] + 1.0 * w.presence[r, 1]
+            m[FIRST_FACTION + c] = faction_weight[r, fs, c] if fs >= 0 else np.nan
+        m[16] = 1.0 * presence[r, 0] + 1.0 * presence[r, 1]
         m[17] = group
 
         # Events, in the order: regime changes, wars begun, wars ended, coalition joins, leaves.
         for s in range(n_s):
-            if w.fell[r, s]:
-                _event(ev, n_ev, r, t, 0, s, w.prev_regime[r, s], w.regime[r, s], 0)
+            if fell[r, s]:
+                _event(ev, n_ev, r, t, 0, s, prev_regime[r, s], regime[r, s], 0)
         for e in range(n_e):
             for s in range(n_s):
-                if w.new_war[r, e, s]:
-                    _event(ev, n_ev, r, t, 1, s, w.slot_state[r, e], w.war_initiator[r, e, s], 0)
+                if new_war[r, e, s]:
+                    _event(ev, n_ev, r, t, 1, s, slot_state[r, e], war_initiator[r, e, s], 0)
         for e in range(n_e):
-            x = w.slot_state[r, e]
+            x = slot_state[r, e]
             if x < 0:  # a vacated slot: its original exporter, if it had one
-                x = st.initial_exporters[e] if e < n0 else -1
+                x = initial_exporters[e] if e < n0 else -1
             for s in range(n_s):
-                if w.war_end[r, e, s] != 0:
-                    _event(ev, n_ev, r, t, 2, s, x, w.war_end[r, e, s], w.war_months[r, e, s])
+                if war_end[r, e, s] != 0:
+                    _event(ev, n_ev, r, t, 2, s, x, war_end[r, e, s], war_months[r, e, s])
         for s in range(n_s):
-            if w.coalition[r, s] and not w.coalition_before[r, s]:
+            if coalition[r, s] and not coalition_before[r, s]:
                 _event(ev, n_ev, r, t, 3, s, 0, 0, 0)
         for s in range(n_s):
-            if w.coalition_before[r, s] and not w.coalition[r, s]:
+            if coalition_before[r, s] and not coalition[r, s]:
                 _event(ev, n_ev, r, t, 4, s, 0, 0, 0)
         if rec.movement.shape[0] > 0:
             for s in range(n_s):
-                rec.movement[chunk_row, r, s] = w.movement[r, s]
+                rec.movement[chunk_row, r, s] = movement[r, s]

@@ -52,70 +52,79 @@ def fall_hazard(q: Any, movement: float, resilience: float) -> float:
 @kernel
 def change(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> None:
     """Apply this month's regime changes."""
-    n_r, n_e, n_s = w.war.shape
+    # The world's and the scenario's arrays as locals: fetched from their records inside
+    # the branchy loops below, each use would take and release a reference.
+    aid, alignment, anchor_legitimacy = w.aid, w.alignment, w.anchor_legitimacy
+    anchor_repression, capability, coalition = w.anchor_repression, w.capability, w.coalition
+    cohesion, fell, intent, legitimacy = w.cohesion, w.fell, w.intent, w.legitimacy
+    movement, occupied, presence, prev_regime = w.movement, w.occupied, w.presence, w.prev_regime
+    regime, repression, sanctioning, shares = w.regime, w.repression, w.sanctioning, w.shares
+    slot_state, spend, war, war_end = w.slot_state, w.spend, w.war, w.war_end
+    capability0, initial_exporters, superpower = st.capability0, st.initial_exporters, st.superpower
+    superpower_rows = st.superpower_rows
+    n_r, n_e, n_s = war.shape
     exporter = np.zeros(n_s, dtype=np.bool_)
     ok = np.zeros(n_s, dtype=np.bool_)
     aligned = np.zeros(n_s, dtype=np.bool_)
-    first_new = st.initial_exporters.shape[0]
-    cap, coh, aid = w.capability, w.cohesion, w.aid
+    first_new = initial_exporters.shape[0]
     for r in range(n_r):
         q = par[r]
-        mark_eligible(w.slot_state, st.superpower, w.regime, r, exporter, ok)
+        mark_eligible(slot_state, superpower, regime, r, exporter, ok)
         for s in range(n_s):
-            w.prev_regime[r, s] = w.regime[r, s]
-            w.fell[r, s] = False
+            prev_regime[r, s] = regime[r, s]
+            fell[r, s] = False
             aligned[s] = False
         # A sitting exporter falls when its own legitimacy collapses; it stops exporting.
         for e in range(n_e):
-            x = w.slot_state[r, e]
+            x = slot_state[r, e]
             if x < 0:
                 continue
             hazard = min(1.0, q.regime_hazard * math.exp(
-                (q.exporter_collapse_legitimacy - w.legitimacy[r, x]) / q.regime_hazard_width))
+                (q.exporter_collapse_legitimacy - legitimacy[r, x]) / q.regime_hazard_width))
             if rng.random() < hazard:
-                w.fell[r, x] = True
+                fell[r, x] = True
                 for s in range(n_s):
-                    if w.war[r, e, s]:
-                        w.war[r, e, s] = False
-                        w.war_end[r, e, s] = REGIME_FELL
-                w.slot_state[r, e] = -1
-                w.intent[r, e, :] = 0.0
-                w.shares[r, e, :] = 0.0
-                w.spend[r, e, :, :] = 0.0
+                    if war[r, e, s]:
+                        war[r, e, s] = False
+                        war_end[r, e, s] = REGIME_FELL
+                slot_state[r, e] = -1
+                intent[r, e, :] = 0.0
+                shares[r, e, :] = 0.0
+                spend[r, e, :, :] = 0.0
         # Other regimes fall to their movement (aligned with some chance) or to a coup.
         any_aligned = False
         for s in range(n_s):
-            if not ok[s] or w.occupied[r, s] >= 0:  # an occupier holds the regime in place
+            if not ok[s] or occupied[r, s] >= 0:  # an occupier holds the regime in place
                 continue
-            defended = presence_support(q, w.presence, w.alignment, w.occupied, cap,
-                                        st.superpower_rows, r, s) > 0
-            res = resilience(q, w.legitimacy[r, s], w.repression[r, s], power(cap, coh, aid, r, s),
-                             w.alignment[r, s] != NONALIGNED, aid[r, s] / max(st.capability0[s], 1e-9),
+            defended = presence_support(q, presence, alignment, occupied, capability,
+                                        superpower_rows, r, s) > 0
+            res = resilience(q, legitimacy[r, s], repression[r, s], power(capability, cohesion, aid, r, s),
+                             alignment[r, s] != NONALIGNED, aid[r, s] / max(capability0[s], 1e-9),
                              defended)
-            if rng.random() < fall_hazard(q, w.movement[r, s], res):
-                w.fell[r, s] = True
+            if rng.random() < fall_hazard(q, movement[r, s], res):
+                fell[r, s] = True
                 aligned[s] = rng.random() < q.aligned_probability
                 any_aligned = any_aligned or aligned[s]
-            elif rng.random() < q.coup_hazard * (1.0 - w.legitimacy[r, s]):
-                w.fell[r, s] = True
+            elif rng.random() < q.coup_hazard * (1.0 - legitimacy[r, s]):
+                fell[r, s] = True
         # New regimes in place of the fallen: a fresh slate; they keep the coercive apparatus.
         for s in range(n_s):
-            if not w.fell[r, s]:
+            if not fell[r, s]:
                 continue
-            w.regime[r, s] = ALIGNED if aligned[s] else MILITARY_RULE
-            w.legitimacy[r, s] = q.new_regime_legitimacy
-            w.anchor_legitimacy[r, s] = q.new_regime_legitimacy
-            w.anchor_repression[r, s] = w.repression[r, s]
-            w.movement[r, s] = 0.0
+            regime[r, s] = ALIGNED if aligned[s] else MILITARY_RULE
+            legitimacy[r, s] = q.new_regime_legitimacy
+            anchor_legitimacy[r, s] = q.new_regime_legitimacy
+            anchor_repression[r, s] = repression[r, s]
+            movement[r, s] = 0.0
             if aligned[s]:
-                w.alignment[r, s] = NONALIGNED
-                w.coalition[r, s] = False
-                w.sanctioning[r, s] = False
-                w.aid[r, s] = 0.0
+                alignment[r, s] = NONALIGNED
+                coalition[r, s] = False
+                sanctioning[r, s] = False
+                aid[r, s] = 0.0
                 for e in range(n_e):
-                    if w.war[r, e, s]:
-                        w.war[r, e, s] = False
-                        w.war_end[r, e, s] = REGIME_FELL
+                    if war[r, e, s]:
+                        war[r, e, s] = False
+                        war_end[r, e, s] = REGIME_FELL
         if any_aligned:
             _credit(w, r, aligned)
             _new_exporters(w, st, q, r, aligned, first_new)

@@ -53,7 +53,22 @@ from revexport.engine.state import StaticArrays, World
 @kernel
 def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> None:
     """Update repression, legitimacy, coalition, sanctions, aid, presence; start new wars."""
-    n_r, n_e, n_s = w.intent.shape
+    # The world's and the scenario's arrays as locals: fetched from their records inside
+    # the branchy loops below, each use would take and release a reference.
+    aid, alignment, anchor_repression = w.aid, w.alignment, w.anchor_repression
+    attacked, capability, coalition = w.attacked, w.capability, w.coalition
+    coalition_before, cohesion, deterrence = w.coalition_before, w.cohesion, w.deterrence
+    intent, legitimacy, movement, new_war = w.intent, w.legitimacy, w.movement, w.new_war
+    occupied, presence, proximity, regime = w.occupied, w.presence, w.proximity, w.regime
+    repression, sanctioning, slot_state = w.repression, w.sanctioning, w.slot_state
+    strike, superpower_sanction, war = w.strike, w.superpower_sanction, w.war
+    war_cap0_exporter, war_cap0_state = w.war_cap0_exporter, w.war_cap0_state
+    war_initiator, war_months, weariness = w.war_initiator, w.war_months, w.weariness
+    adj_idx, adj_ptr, adj_weight, affinity = st.adj_idx, st.adj_ptr, st.adj_weight, st.affinity
+    capability0, grievance = st.capability0, st.grievance
+    protected_alignment, superpower = st.protected_alignment, st.superpower
+    superpower_rows = st.superpower_rows
+    n_r, n_e, n_s = intent.shape
     ok = np.zeros(n_s, dtype=np.bool_)
     free = np.zeros(n_s, dtype=np.bool_)
     exporter = np.zeros(n_s, dtype=np.bool_)
@@ -62,78 +77,77 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
     t_join = np.zeros(n_s)
     pw_now = np.zeros(n_s)  # effective power before this month's aid
     exp_pw = np.zeros(n_e)
-    cap, coh, aid = w.capability, w.cohesion, w.aid
     for r in range(n_r):
         q = par[r]
         # Eligibility and threat, from the world as the phase found it.
-        mark_eligible(w.slot_state, st.superpower, w.regime, r, exporter, ok)
+        mark_eligible(slot_state, superpower, regime, r, exporter, ok)
         for s in range(n_s):  # eligible and sovereign: it acts for itself
-            free[s] = ok[s] and w.occupied[r, s] < 0
+            free[s] = ok[s] and occupied[r, s] < 0
         for e in range(n_e):
-            x = w.slot_state[r, e]
-            exp_pw[e] = power(cap, coh, aid, r, x) if x >= 0 else 0.0
+            x = slot_state[r, e]
+            exp_pw[e] = power(capability, cohesion, aid, r, x) if x >= 0 else 0.0
         for s in range(n_s):
-            pw = power(cap, coh, aid, r, s)
+            pw = power(capability, cohesion, aid, r, s)
             pw_now[s] = pw
-            vuln = vulnerability(q, w.regime[r, s], w.movement[r, s], st.affinity[s], st.grievance[s])
+            vuln = vulnerability(q, regime[r, s], movement[r, s], affinity[s], grievance[s])
             best = 0.0
             for e in range(n_e):
-                t[e, s] = threat(q, w.intent[r, e, s], w.proximity[r, e, s], exp_pw[e], pw, vuln
-                                 ) if w.slot_state[r, e] >= 0 else 0.0
+                t[e, s] = threat(q, intent[r, e, s], proximity[r, e, s], exp_pw[e], pw, vuln
+                                 ) if slot_state[r, e] >= 0 else 0.0
                 best = t[e, s] if e == 0 else max(best, t[e, s])
             t_max[s] = best
 
         # Repression, and its cost in legitimacy.
         for s in range(n_s):
-            w.coalition_before[r, s] = w.coalition[r, s]
+            coalition_before[r, s] = coalition[r, s]
             if not ok[s]:
                 continue
-            excess = max(w.movement[r, s] - q.repression_trigger, 0.0)
-            restraint = 1.0 - q.democracy_repression_restraint if w.regime[r, s] == DEMOCRACY else 1.0
-            anchor = w.anchor_repression[r, s]
-            if w.occupied[r, s] >= 0:
+            excess = max(movement[r, s] - q.repression_trigger, 0.0)
+            restraint = 1.0 - q.democracy_repression_restraint if regime[r, s] == DEMOCRACY else 1.0
+            anchor = anchor_repression[r, s]
+            if occupied[r, s] >= 0:
                 anchor = max(anchor, q.occupation_repression)
             target = min(max(anchor + q.repression_gain * excess * restraint, 0.0), 1.0)
-            delta = q.repression_response * (target - w.repression[r, s])
-            w.repression[r, s] = min(max(w.repression[r, s] + delta, 0.0), 1.0)
-            w.legitimacy[r, s] = min(max(
-                w.legitimacy[r, s] - q.repression_legitimacy_cost * max(delta, 0.0), 0.0), 1.0)
+            delta = q.repression_response * (target - repression[r, s])
+            repression[r, s] = min(max(repression[r, s] + delta, 0.0), 1.0)
+            legitimacy[r, s] = min(max(
+                legitimacy[r, s] - q.repression_legitimacy_cost * max(delta, 0.0), 0.0), 1.0)
 
         # A state weighs the threat to its weaker neighbours of the same bloc as its own in
         # part: a regional power leads its partners' balancing.
         for s in range(n_s):
             t_join[s] = t_max[s]
-            a = w.alignment[r, s]
+            a = alignment[r, s]
             if not free[s] or a == NONALIGNED:
                 continue
             led = 0.0
             n_led = 0.0
-            for k in range(st.adj_ptr[s], st.adj_ptr[s + 1]):
-                nb = st.adj_idx[k]
-                if free[nb] and w.alignment[r, nb] == a and pw_now[nb] < pw_now[s]:
-                    led += st.adj_weight[k] * t_max[nb]
-                    n_led += st.adj_weight[k]
+            for k in range(adj_ptr[s], adj_ptr[s + 1]):
+                nb = adj_idx[k]
+                if free[nb] and alignment[r, nb] == a and pw_now[nb] < pw_now[s]:
+                    led += adj_weight[k] * t_max[nb]
+                    n_led += adj_weight[k]
             if n_led > 0.0:
                 t_join[s] = max(t_max[s], q.coalition_leadership * led / n_led)
 
         # Balancing (against membership before this month), sanctions by states, aid.
         for s in range(n_s):
-            member = w.coalition_before[r, s]
+            member = coalition_before[r, s]
             join = False
             leave = False
             if free[s] and not member:
                 # Who is in already, by power: a coalition gathers around its strongest members.
                 nb_in = 0.0
                 nb_all = 0.0
-                for k in range(st.adj_ptr[s], st.adj_ptr[s + 1]):
-                    nb = st.adj_idx[k]
-                    pw_nb = st.adj_weight[k] * pw_now[nb]
+                for k in range(adj_ptr[s], adj_ptr[s + 1]):
+                    nb = adj_idx[k]
+                    pw_nb = adj_weight[k] * pw_now[nb]
                     nb_all += pw_nb
-                    nb_in += pw_nb * w.coalition_before[r, nb]
-                a = w.alignment[r, s]
+                    nb_in += pw_nb * coalition_before[r, nb]
+                a = alignment[r, s]
                 # A patron that does not itself oppose the exporters restrains its clients.
-                restrained = (a != NONALIGNED and st.superpower_rows[a] >= 0
-                              and not w.superpower_sanction[r, a])
+                restrained = (a != NONALIGNED and superpower_rows[a] >= 0
+                              and not superpower_sanction[r, a])
                 join_p = (q.coalition_join_rate
                           * (1.0 + q.coalition_bandwagon * (nb_in / max(nb_all, 1e-12)))
                           * (1.0 - q.coalition_bloc_restraint * restrained)
@@ -144,67 +158,67 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
                     q.coalition_hysteresis * q.coalition_join_threshold - t_join[s],
                     q.coalition_margin_width)
                 leave = leave_p > NEGLIGIBLE_HAZARD and rng.random() < leave_p
-            w.coalition[r, s] = ((member and not leave) or join) and free[s]
-            w.sanctioning[r, s] = (t_max[s] > q.sanction_threshold or (
-                w.sanctioning[r, s] and t_max[s] > q.response_hysteresis * q.sanction_threshold)) and free[s]
+            coalition[r, s] = ((member and not leave) or join) and free[s]
+            sanctioning[r, s] = (t_max[s] > q.sanction_threshold or (
+                sanctioning[r, s] and t_max[s] > q.response_hysteresis * q.sanction_threshold)) and free[s]
             if not free[s]:
-                w.aid[r, s] = 0.0
+                aid[r, s] = 0.0
                 continue
             at_war = False
             for e in range(n_e):
-                at_war = at_war or w.war[r, e, s]
-            a = w.alignment[r, s]
+                at_war = at_war or war[r, e, s]
+            a = alignment[r, s]
             if a == NONALIGNED:
                 backed = q.nonaligned_war_aid * at_war
             else:
-                backed = 1.0 if st.protected_alignment[a] else 0.0
+                backed = 1.0 if protected_alignment[a] else 0.0
             need = max(t_max[s], 1.0 * at_war)
-            gain = q.superpower_aid_rate * need * backed * st.capability0[s]
-            w.aid[r, s] = w.aid[r, s] * (1.0 - q.aid_decay) + gain
+            gain = q.superpower_aid_rate * need * backed * capability0[s]
+            aid[r, s] = aid[r, s] * (1.0 - q.aid_decay) + gain
 
         # Superpowers: sanctions on mean hostility toward their clients; forces deployed.
         for bloc in range(2):
-            if st.superpower_rows[bloc] < 0:
-                w.superpower_sanction[r, bloc] = False
+            if superpower_rows[bloc] < 0:
+                superpower_sanction[r, bloc] = False
                 continue
             total = 0.0
             n = 0
             worst = 0.0
             for s in range(n_s):
-                if (w.alignment[r, s] == bloc or st.superpower[s] == bloc) and not exporter[s]:
+                if (alignment[r, s] == bloc or superpower[s] == bloc) and not exporter[s]:
                     hostility = 0.0
                     for e in range(n_e):
-                        hostility = max(hostility, w.intent[r, e, s])
+                        hostility = max(hostility, intent[r, e, s])
                     total += hostility
                     n += 1
-                if free[s] and w.alignment[r, s] == bloc:
+                if free[s] and alignment[r, s] == bloc:
                     worst = max(worst, t_max[s])
             mean_hostility = total / max(n, 1)
             threshold = q.superpower_sanction_threshold
-            w.superpower_sanction[r, bloc] = mean_hostility > threshold or (
-                w.superpower_sanction[r, bloc] and mean_hostility > q.response_hysteresis * threshold)
-            w.presence[r, bloc] = worst > q.presence_threshold or (
-                w.presence[r, bloc] and worst > q.response_hysteresis * q.presence_threshold)
+            superpower_sanction[r, bloc] = mean_hostility > threshold or (
+                superpower_sanction[r, bloc] and mean_hostility > q.response_hysteresis * threshold)
+            presence[r, bloc] = worst > q.presence_threshold or (
+                presence[r, bloc] and worst > q.response_hysteresis * q.presence_threshold)
 
         # First strikes (at most one a month per state, on its most threatening exporter) and
         # the wars the exporters open; power now includes this month's aid.
         for e in range(n_e):
-            x = w.slot_state[r, e]
-            exp_pw[e] = power(cap, coh, aid, r, x) if x >= 0 else 0.0
-            w.attacked[r, e] = False
+            x = slot_state[r, e]
+            exp_pw[e] = power(capability, cohesion, aid, r, x) if x >= 0 else 0.0
+            attacked[r, e] = False
         for s in range(n_s):
-            pw = power(cap, coh, aid, r, s)
-            weary = max(0.0, 1.0 - q.weariness_deterrence * w.weariness[r, s])
-            patron = 1.0 * (w.alignment[r, s] != NONALIGNED)
+            pw = power(capability, cohesion, aid, r, s)
+            weary = max(0.0, 1.0 - q.weariness_deterrence * weariness[r, s])
+            patron = 1.0 * (alignment[r, s] != NONALIGNED)
             chosen = -1
             best = -1.0
             for e in range(n_e):
-                if not free[s] or w.slot_state[r, e] < 0 or w.war[r, e, s]:
+                if not free[s] or slot_state[r, e] < 0 or war[r, e, s]:
                     continue
                 share = pw / max(pw + exp_pw[e], 1e-12)
                 window = (1.0 - q.strike_patron_weight) * share + q.strike_patron_weight * patron
-                hazard = (q.strike_hazard * w.proximity[r, e, s] ** q.strike_proximity_exponent * weary
-                          * (1.0 - w.deterrence[r, e, s])
+                hazard = (q.strike_hazard * proximity[r, e, s] ** q.strike_proximity_exponent * weary
+                          * (1.0 - deterrence[r, e, s])
                           * logistic(t[e, s] - q.strike_threshold, q.strike_margin_width)
                           * logistic(window - q.strike_window_threshold, q.strike_margin_width))
                 if hazard > NEGLIGIBLE_HAZARD and rng.random() < hazard and t[e, s] > best:
@@ -212,16 +226,16 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
             for e in range(n_e):
                 struck = e == chosen
                 # The exporter is deterred as its opponent is, after a war between them ends.
-                by_exporter = (w.strike[r, e, s] and free[s] and not w.war[r, e, s] and not struck
-                               and (w.deterrence[r, e, s] <= 0.0
-                                    or rng.random() >= w.deterrence[r, e, s]))
-                w.new_war[r, e, s] = struck or by_exporter
+                by_exporter = (strike[r, e, s] and free[s] and not war[r, e, s] and not struck
+                               and (deterrence[r, e, s] <= 0.0
+                                    or rng.random() >= deterrence[r, e, s]))
+                new_war[r, e, s] = struck or by_exporter
                 if not (struck or by_exporter):
                     continue
-                w.war[r, e, s] = True
-                w.war_months[r, e, s] = 0
-                w.war_initiator[r, e, s] = STARTED_BY_STATE if struck else STARTED_BY_EXPORTER
-                w.war_cap0_state[r, e, s] = pw
-                w.war_cap0_exporter[r, e, s] = exp_pw[e]
+                war[r, e, s] = True
+                war_months[r, e, s] = 0
+                war_initiator[r, e, s] = STARTED_BY_STATE if struck else STARTED_BY_EXPORTER
+                war_cap0_state[r, e, s] = pw
+                war_cap0_exporter[r, e, s] = exp_pw[e]
                 if struck:
-                    w.attacked[r, e] = True
+                    attacked[r, e] = True

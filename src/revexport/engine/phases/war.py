@@ -35,7 +35,17 @@ from revexport.engine.state import StaticArrays, World
 @kernel
 def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> None:
     """Advance every war by one month."""
-    n_r, n_e, n_s = w.war.shape
+    # The world's and the scenario's arrays as locals: fetched from their records inside
+    # the branchy loops below, each use would take and release a reference.
+    aid, alignment, attacked, capability = w.aid, w.alignment, w.attacked, w.capability
+    cohesion, deterrence, economy = w.cohesion, w.deterrence, w.economy
+    economy_without_sanctions, legitimacy = w.economy_without_sanctions, w.legitimacy
+    movement, occupied, presence, rally = w.movement, w.occupied, w.presence, w.rally
+    slot_state, war, war_cap0_exporter = w.slot_state, w.war, w.war_cap0_exporter
+    war_cap0_state, war_end, war_months = w.war_cap0_state, w.war_end, w.war_months
+    war_tolerance, weariness = w.war_tolerance, w.weariness
+    superpower_rows = st.superpower_rows
+    n_r, n_e, n_s = war.shape
     share_exp = np.zeros((n_e, n_s))
     share_st = np.zeros((n_e, n_s))
     loss_exp = np.zeros(n_e)
@@ -43,23 +53,22 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
     state_at_war = np.zeros(n_s, dtype=np.bool_)
     state_down = np.zeros((n_e, n_s), dtype=np.bool_)
     exp_down = np.zeros((n_e, n_s), dtype=np.bool_)
-    cap, coh, aid = w.capability, w.cohesion, w.aid
     for r in range(n_r):
         q = par[r]
         for e in range(n_e):
-            w.rally[r, e] = w.rally[r, e] * (1.0 - q.rally_decay) + q.rally_effect * w.attacked[r, e]
+            rally[r, e] = rally[r, e] * (1.0 - q.rally_decay) + q.rally_effect * attacked[r, e]
         # Power shares of each pair, before attrition.
         for e in range(n_e):
-            x = w.slot_state[r, e]
+            x = slot_state[r, e]
             fronts = 0.0
             for s in range(n_s):
-                fronts += w.war[r, e, s]
-            exp_pw = power(cap, coh, aid, r, x) / max(fronts, 1.0) if x >= 0 else 0.0
+                fronts += war[r, e, s]
+            exp_pw = power(capability, cohesion, aid, r, x) / max(fronts, 1.0) if x >= 0 else 0.0
             for s in range(n_s):
-                if not w.war[r, e, s]:
+                if not war[r, e, s]:
                     continue
-                st_pw = power(cap, coh, aid, r, s) + presence_support(
-                    q, w.presence, w.alignment, w.occupied, cap, st.superpower_rows, r, s)
+                st_pw = power(capability, cohesion, aid, r, s) + presence_support(
+                    q, presence, alignment, occupied, capability, superpower_rows, r, s)
                 total = max(exp_pw + st_pw, 1e-12)
                 share_exp[e, s] = exp_pw / total
                 share_st[e, s] = st_pw / total
@@ -69,98 +78,98 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
             loss = 0.0
             state_at_war[s] = False
             for e in range(n_e):
-                if w.war[r, e, s]:
+                if war[r, e, s]:
                     loss += q.war_attrition * share_exp[e, s]
                     state_at_war[s] = True
-            w.capability[r, s] *= 1.0 - min(loss, q.attrition_cap)
+            capability[r, s] *= 1.0 - min(loss, q.attrition_cap)
         for e in range(n_e):
             loss = 0.0
             exp_at_war[e] = False
             for s in range(n_s):
-                if w.war[r, e, s]:
+                if war[r, e, s]:
                     loss += q.war_attrition * share_st[e, s]
                     exp_at_war[e] = True
             loss_exp[e] = loss
         for e in range(n_e):
-            x = w.slot_state[r, e]
+            x = slot_state[r, e]
             if x >= 0:
-                w.capability[r, x] *= 1.0 - min(loss_exp[e], q.attrition_cap)
+                capability[r, x] *= 1.0 - min(loss_exp[e], q.attrition_cap)
         for s in range(n_s):
-            w.economy[r, s] *= 1.0 - q.war_economic_cost * state_at_war[s]
+            economy[r, s] *= 1.0 - q.war_economic_cost * state_at_war[s]
         for e in range(n_e):
-            x = w.slot_state[r, e]
+            x = slot_state[r, e]
             if x >= 0 and exp_at_war[e]:
-                w.economy[r, x] *= 1.0 - q.war_economic_cost
+                economy[r, x] *= 1.0 - q.war_economic_cost
                 # Sanctions' counterfactual bears the war too (its output lost to war and to
                 # sanctions are counted apart, in the home phase).
-                w.economy_without_sanctions[r, e] *= 1.0 - q.war_economic_cost
+                economy_without_sanctions[r, e] *= 1.0 - q.war_economic_cost
         for e in range(n_e):
             for s in range(n_s):
-                w.war_months[r, e, s] += w.war[r, e, s]
+                war_months[r, e, s] += war[r, e, s]
         # Weariness grows in every state at war (exporters included) and decays elsewhere.
         for e in range(n_e):
-            x = w.slot_state[r, e]
+            x = slot_state[r, e]
             if x >= 0 and exp_at_war[e]:
                 state_at_war[x] = True
         for s in range(n_s):
             if state_at_war[s]:
-                w.weariness[r, s] = min(1.0, w.weariness[r, s] + q.war_weariness_rate)
+                weariness[r, s] = min(1.0, weariness[r, s] + q.war_weariness_rate)
             else:
-                w.weariness[r, s] *= 1.0 - q.weariness_recovery
+                weariness[r, s] *= 1.0 - q.weariness_recovery
 
         # Collapse against the power each side had when its war began; else ceasefire.
         for e in range(n_e):
-            x = w.slot_state[r, e]
-            exp_now = power(cap, coh, aid, r, x) if x >= 0 else 0.0
-            exp_weary = w.weariness[r, x] if x >= 0 else 0.0
+            x = slot_state[r, e]
+            exp_now = power(capability, cohesion, aid, r, x) if x >= 0 else 0.0
+            exp_weary = weariness[r, x] if x >= 0 else 0.0
             for s in range(n_s):
-                w.war_end[r, e, s] = 0
+                war_end[r, e, s] = 0
                 state_down[e, s] = False
                 exp_down[e, s] = False
-                if not w.war[r, e, s]:
+                if not war[r, e, s]:
                     continue
-                state_now = power(cap, coh, aid, r, s)
-                state_down[e, s] = state_now < q.collapse_threshold * w.war_cap0_state[r, e, s]
+                state_now = power(capability, cohesion, aid, r, s)
+                state_down[e, s] = state_now < q.collapse_threshold * war_cap0_state[r, e, s]
                 exp_down[e, s] = (not state_down[e, s]
-                                  and exp_now < q.collapse_threshold * w.war_cap0_exporter[r, e, s])
+                                  and exp_now < q.collapse_threshold * war_cap0_exporter[r, e, s])
                 if state_down[e, s]:
-                    w.war_end[r, e, s] = STATE_COLLAPSED
+                    war_end[r, e, s] = STATE_COLLAPSED
                     continue
                 if exp_down[e, s]:
-                    w.war_end[r, e, s] = EXPORTER_COLLAPSED
+                    war_end[r, e, s] = EXPORTER_COLLAPSED
                     continue
                 stalemate = (1.0 - abs(share_exp[e, s] - share_st[e, s])) * (
-                    w.war_months[r, e, s] > q.stalemate_months)
+                    war_months[r, e, s] > q.stalemate_months)
                 # A war ends when both sides will bear no more: each side's weariness past its
                 # tolerance (the exporter's set by its doctrine and factions).
-                both_tired = (logistic(exp_weary - w.war_tolerance[r, e], q.ceasefire_margin_width)
-                              * logistic(w.weariness[r, s] - q.war_tolerance,
+                both_tired = (logistic(exp_weary - war_tolerance[r, e], q.ceasefire_margin_width)
+                              * logistic(weariness[r, s] - q.war_tolerance,
                                          q.ceasefire_margin_width))
                 hazard = (q.ceasefire_base + q.ceasefire_cost_weight * both_tired
                           + q.ceasefire_stalemate_weight * stalemate)
                 if rng.random() < min(hazard, 1.0):
-                    w.war_end[r, e, s] = CEASEFIRE
+                    war_end[r, e, s] = CEASEFIRE
         # The losers: legitimacy shock (a collapsed state's movement boosted as well).
         for s in range(n_s):
             lost = False
             for e in range(n_e):
                 lost = lost or state_down[e, s]
             if lost:
-                w.legitimacy[r, s] = min(max(w.legitimacy[r, s] - q.collapse_legitimacy_shock, 0.0), 1.0)
-                w.movement[r, s] = min(max(w.movement[r, s] + q.collapse_movement_boost, 0.0), 1.0)
+                legitimacy[r, s] = min(max(legitimacy[r, s] - q.collapse_legitimacy_shock, 0.0), 1.0)
+                movement[r, s] = min(max(movement[r, s] + q.collapse_movement_boost, 0.0), 1.0)
         for e in range(n_e):
-            x = w.slot_state[r, e]
+            x = slot_state[r, e]
             if x < 0:
                 continue
             lost = False
             for s in range(n_s):
                 lost = lost or exp_down[e, s]
             if lost:
-                w.legitimacy[r, x] = min(max(w.legitimacy[r, x] - q.collapse_legitimacy_shock, 0.0), 1.0)
+                legitimacy[r, x] = min(max(legitimacy[r, x] - q.collapse_legitimacy_shock, 0.0), 1.0)
         # A war's end deters a new one between the same two sides, less as time passes.
         for e in range(n_e):
             for s in range(n_s):
-                w.deterrence[r, e, s] *= 1.0 - q.deterrence_decay
-                if w.war_end[r, e, s] != 0:
-                    w.war[r, e, s] = False
-                    w.deterrence[r, e, s] = 1.0
+                deterrence[r, e, s] *= 1.0 - q.deterrence_decay
+                if war_end[r, e, s] != 0:
+                    war[r, e, s] = False
+                    deterrence[r, e, s] = 1.0
