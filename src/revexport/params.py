@@ -77,7 +77,7 @@ class Parameters:
 
     # -- 1. perception (Walt's balance of threat) --------------------------------
     perception_rate: float = _p(
-        0.19, 0.02, 0.5, "assumption; " + CALIBRATED,
+        0.091, 0.02, 0.5, "assumption; " + CALIBRATED,
         "monthly weight of this month's evidence in a state's estimate of an exporter's intent")
     misperception_bias: float = _p(
         0.3, 0.0, 1.0, "Jervis 1976 (hostility over-estimated); magnitude an assumption",
@@ -198,7 +198,7 @@ class Parameters:
         0.6, 0.0, 1.0, "assumption (democratic peace literature)",
         "fraction by which democracies repress less")
     coalition_join_threshold: float = _p(
-        0.28, 0.1, 0.7, "Walt 1987 (balancing); threshold an assumption; " + CALIBRATED,
+        0.23, 0.1, 0.7, "Walt 1987 (balancing); threshold an assumption; " + CALIBRATED,
         "threat above which a state may join the coalition against the exporter")
     coalition_hysteresis: float = _p(
         0.43, 0.1, 0.9, "Walt 1997, Why Alliances Endure or Collapse (alliances outlast the "
@@ -261,7 +261,7 @@ class Parameters:
     aid_decay: float = _p(
         0.03, 0.005, 0.2, "assumption", "monthly decay of accumulated aid")
     strike_threshold: float = _p(
-        0.56, 0.1, 0.8, "Walt 1996 (threat and window of opportunity); assumption; " + CALIBRATED,
+        0.47, 0.1, 0.8, "Walt 1996 (threat and window of opportunity); assumption; " + CALIBRATED,
         "threat above which a neighbour considers a first strike")
     strike_window_threshold: float = _p(
         0.5, 0.2, 0.9, "Walt 1996; assumption; " + CALIBRATED,
