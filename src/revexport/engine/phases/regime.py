@@ -2,8 +2,9 @@
 
 Resilience = weighted legitimacy, repression, military capability (saturating) and patronage
 (superpower client, aid, the patron's forces deployed). A regime falls with monthly hazard
-``regime_hazard x exp((movement - resilience) / regime_hazard_width)`` (capped at 1): small
-while the movement is well below resilience, near certain far above it. A fallen regime is
+``regime_hazard x exp((movement - resilience) / regime_hazard_width)`` less its value at no
+movement (capped at 1): zero without a movement, small while the movement is well below
+resilience, near certain far above it. A fallen regime is
 aligned with probability ``aligned_probability``, otherwise the army takes over. Coups (hazard
 scaled by 1 - legitimacy) bring military rule. An exporter whose legitimacy collapses can fall
 too, and then stops exporting.
