@@ -17,6 +17,7 @@ from revexport.experiments.calibration import (
     abc_smc,
     calibrate,
     condition_mask,
+    distances,
     load_targets,
     posterior_medoid,
     priors_of,
@@ -119,6 +120,31 @@ def test_the_sampler_recovers_a_gaussian_mean_evaluating_whole_batches() -> None
     assert all(abs(g.weights.sum() - 1) < 1e-9 for g in res.generations)
 
 
+def test_a_tolerance_costs_nothing_inside_it_and_the_posterior_is_the_region_that_fits() -> None:
+    stats = np.array([[0.85, 20.0], [0.75, 20.0], [0.9, 28.0], [np.nan, 19.0]])
+    d = distances(stats, np.array([1.0, 19.0]), np.ones(2), np.array([0.1, 3.0]),
+                  np.array([0.2, 6.0]))
+    # Inside both tolerances: 0; a share 0.05 short of its 0.8: 0.5; 3 months late: 1.
+    assert d[:3] == pytest.approx([0.0, 0.5, 1.0])
+    assert d[3] == np.inf
+    # Without tolerances every deviation counts.
+    assert distances(stats[:1], np.array([1.0, 19.0]), np.ones(2), np.array([0.1, 3.0]))[0] == \
+        pytest.approx(1.5 + 1 / 3)
+
+    # Toy model without noise: the statistic is mu itself, the pattern "mu within 1 of 2".
+    # Distance 0 everywhere in [1, 3]: the sampler reaches tolerance 0, and its population
+    # covers that interval evenly, neither piling at its centre nor leaving it.
+    res = abc_smc(lambda th: th[:, :1].copy(), np.array([2.0]), np.array([-5.0]),
+                  np.array([5.0]), particles=400, generations=5, tolerances=np.array([1.0]),
+                  oversample=3, rng=np.random.default_rng(3))
+    final = res.generations[-1]
+    assert final.epsilon == 0.0
+    x, w = final.theta[:, 0], final.weights
+    assert x.min() >= 1.0 and x.max() <= 3.0
+    q = weighted_quantile(x, w, [0.1, 0.5, 0.9])
+    assert np.allclose(q, [1.2, 2.0, 2.8], atol=0.15), q
+
+
 def test_conditions_treat_a_missing_event_as_not_met() -> None:
     frame = pd.DataFrame({"first_strike_step": [3.0, np.nan, 30.0],
                           "first_strike_neighbour": [True, False, True],
@@ -209,6 +235,8 @@ def test_a_calibration_is_reproducible_and_stores_its_outputs(tmp_path, short_sc
      "source = 's'\n", ("t.toml", "targets.a", "holds text")),
     ("[targets.a]\nstatistic = 'mean'\ncolumn = 'wars_started'\nobserved = 1\nsource = 's'\n"
      "weight = -1\n", ("t.toml", "targets.a.weight", "greater than or equal to 0")),
+    ("[targets.a]\nstatistic = 'mean'\ncolumn = 'wars_started'\nobserved = 1\nsource = 's'\n"
+     "tolerance = -1\n", ("t.toml", "targets.a.tolerance", "greater than or equal to 0")),
     ("targets = {}\n", ("t.toml", "targets", "at least 1")),
     ("[targets.a\n", ("t.toml", "malformed TOML")),
 ])

@@ -21,9 +21,13 @@ of weighted particles moves through a sequence of shrinking tolerances. Each gen
 A fixed batch per generation, rather than proposing one particle at a time until ``N`` are
 accepted, is what lets the engine see whole batches (``docs/calibration.md``).
 
-The distance is ``sum_k weight_k * |s_k - observed_k| / scale_k``, the scale being the target's
-own or, by default, the median absolute deviation of the statistic over generation 0 (the prior
-predictive), so that targets in months and targets in shares weigh alike.
+The distance is ``sum_k weight_k * max(|s_k - observed_k| - tolerance_k, 0) / scale_k``, the scale
+being the target's own or, by default, the median absolute deviation of the statistic over
+generation 0 (the prior predictive), so that targets in months and targets in shares weigh alike.
+A target's tolerance (0 by default) is the deviation its pattern allows: a pattern met is met,
+whatever the margin (pattern-oriented modelling, Grimm et al. 2005), so when every target has
+one, distance 0 means every pattern is met and the posterior at tolerance 0 is the region of
+the parameters in which they all are.
 
 References
 ----------
@@ -35,6 +39,9 @@ Bayesian computation. *Biometrika* 96(4), 983-990.
 
 Del Moral, P., Doucet, A. & Jasra, A. (2012). An adaptive sequential Monte Carlo method for
 approximate Bayesian computation. *Statistics and Computing* 22(5), 1009-1020.
+
+Grimm, V., Revilla, E., Berger, U. et al. (2005). Pattern-oriented modeling of agent-based
+complex systems: lessons from ecology. *Science* 310(5750), 987-991.
 
 Filippi, S., Barnes, C. P., Cornebise, J. & Stumpf, M. P. H. (2013). On optimality of kernels
 for approximate Bayesian computation using sequential Monte Carlo. *Statistical Applications in
@@ -203,6 +210,7 @@ class Target(BaseModel):
     source: str = Field(min_length=1)
     weight: float = Field(default=1.0, ge=0, allow_inf_nan=False)
     scale: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    tolerance: float = Field(default=0.0, ge=0, allow_inf_nan=False)
     condition: str | None = None
     column: str | None = None
     where: str | None = None
@@ -395,10 +403,13 @@ def weighted_quantile(x: NDArray[np.float64], w: NDArray[np.float64],
 
 
 def distances(stats: NDArray[np.float64], observed: NDArray[np.float64],
-              weights: NDArray[np.float64], scales: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Weighted sum over targets of ``|statistic - observed| / scale``; ``inf`` where a statistic
-    with a positive weight is missing (that parameter set never produced the event)."""
-    dev = np.abs(stats - observed) / scales
+              weights: NDArray[np.float64], scales: NDArray[np.float64],
+              tolerances: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
+    """Weighted sum over targets of ``max(|statistic - observed| - tolerance, 0) / scale``;
+    ``inf`` where a statistic with a positive weight is missing (that parameter set never
+    produced the event)."""
+    tol = np.zeros_like(observed) if tolerances is None else tolerances
+    dev = np.maximum(np.abs(stats - observed) - tol, 0.0) / scales
     dev = np.where(weights > 0, dev, 0.0)
     d = np.sum(weights * np.nan_to_num(dev, nan=0.0), axis=1)
     return np.where(np.isnan(dev).any(axis=1), np.inf, d)
@@ -471,7 +482,8 @@ def _importance_weights(new: NDArray[np.float64], old: NDArray[np.float64],
 def abc_smc(simulate: Callable[[NDArray[np.float64]], NDArray[np.float64]],
             observed: NDArray[np.float64], low: NDArray[np.float64], high: NDArray[np.float64], *,
             particles: int, generations: int, target_weights: NDArray[np.float64] | None = None,
-            scales: NDArray[np.float64] | None = None, oversample: float = 4.0,
+            scales: NDArray[np.float64] | None = None,
+            tolerances: NDArray[np.float64] | None = None, oversample: float = 4.0,
             rng: np.random.Generator | None = None,
             progress: Callable[[int, Generation], None] | None = None) -> SMCResult:
     """Population Monte Carlo ABC with an adaptive tolerance, one batch per generation.
@@ -495,6 +507,8 @@ def abc_smc(simulate: Callable[[NDArray[np.float64]], NDArray[np.float64]],
     scales : (K,) array, optional
         Scale of each statistic; NaN entries (or all, by default) are replaced by the median
         absolute deviation over generation 0 (:func:`prior_scales`).
+    tolerances : (K,) array, optional
+        Deviation of each statistic from its observed value that costs nothing (0 by default).
     oversample : float
         Proposals per generation as a multiple of ``N``: the batch has ``M = ceil(oversample N)``
         rows and the ``N`` closest are kept: the tolerance is the ``1/oversample`` quantile of
@@ -524,6 +538,7 @@ def abc_smc(simulate: Callable[[NDArray[np.float64]], NDArray[np.float64]],
     observed = np.asarray(observed, dtype=float)
     k = len(observed)
     tw = np.ones(k) if target_weights is None else np.asarray(target_weights, dtype=float)
+    tol = np.zeros(k) if tolerances is None else np.asarray(tolerances, dtype=float)
     if particles < 2:
         raise RevexportError(f"--particles: must be at least 2, got {particles}")
     if generations < 1:
@@ -553,7 +568,7 @@ def abc_smc(simulate: Callable[[NDArray[np.float64]], NDArray[np.float64]],
             cov = _kernel_cov(old, w_old, low, high)
             theta = _propose(rng, old, w_old, cov, low, high, m)
             stats = run_batch(theta)
-        d = distances(stats, observed, tw, sc)
+        d = distances(stats, observed, tw, sc, tol)
         keep = np.argsort(d, kind="stable")[:particles]
         eps = float(d[keep[-1]])
         if t == 0:
@@ -698,7 +713,9 @@ def calibrate(
     result = abc_smc(simulate, np.array([observed[n] for n in names]), low, high,
                      particles=particles, generations=generations,
                      target_weights=np.array([t.weight for t in tf.targets.values()]),
-                     scales=own_scales, oversample=oversample, rng=rng, progress=progress)
+                     scales=own_scales,
+                     tolerances=np.array([t.tolerance for t in tf.targets.values()]),
+                     oversample=oversample, rng=rng, progress=progress)
 
     frames = []
     for t, gen in enumerate(result.generations):
