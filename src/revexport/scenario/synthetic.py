@@ -30,7 +30,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.spatial import Delaunay
 
 from revexport.errors import RevexportError, check_seed
 from revexport.scenario.schema import MAX_STATES, Scenario
@@ -58,6 +57,9 @@ def synthetic(n_states: int, seed: int = 0) -> Scenario:
     if not 5 <= n_states <= MAX_STATES:
         raise RevexportError(f"synthetic: n_states must be in [5, {MAX_STATES}], got {n_states}")
     check_seed(seed, "synthetic: seed")
+    # scipy.spatial takes about half a second to import: only a synthetic world pays it.
+    from scipy.spatial import Delaunay
+
     from revexport.scenario.load import validate_scenario
 
     rng = np.random.default_rng(np.random.SeedSequence([seed, n_states]))
