@@ -198,19 +198,19 @@ class Parameters:
         0.6, 0.0, 1.0, "assumption (democratic peace literature)",
         "fraction by which democracies repress less")
     coalition_join_threshold: float = _p(
-        0.23, 0.1, 0.7, "Walt 1987 (balancing); threshold an assumption; " + CALIBRATED,
+        0.27, 0.1, 0.7, "Walt 1987 (balancing); threshold an assumption; " + CALIBRATED,
         "threat above which a state may join the coalition against the exporter")
     coalition_hysteresis: float = _p(
         0.43, 0.1, 0.9, "Walt 1997, Why Alliances Endure or Collapse (alliances outlast the "
         "threat that formed them); fraction an assumption",
         "a member may leave when its threat falls below this fraction of the join threshold")
     coalition_join_rate: float = _p(
-        0.24, 0.01, 0.5, "assumption; " + CALIBRATED,
+        0.23, 0.01, 0.5, "assumption; " + CALIBRATED,
         "monthly hazard of joining well above the join threshold")
     coalition_leave_rate: float = _p(
         0.12, 0.01, 0.5, "assumption", "monthly hazard of leaving well below the leave threshold")
     coalition_bandwagon: float = _p(
-        0.5, 0.0, 2.0, "assumption",
+        1.1, 0.0, 2.0, "assumption; " + CALIBRATED,
         "extra joining hazard per share of the neighbours' effective power already in")
     coalition_leadership: float = _p(
         0.49, 0.0, 1.0, "Olson & Zeckhauser 1966 (the largest member bears a coalition's "
