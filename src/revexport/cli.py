@@ -565,10 +565,16 @@ def print_hindcast(scores: Any) -> None:
     for c in ("check", "value", "needs", "passed", "detail"):
         t.add_column(c, no_wrap=c == "check")
     for row in scores.itertuples(index=False):
-        is_p = row.check.startswith("militant")
-        value = "< 1e-300" if row.value == 0 else f"{row.value:.3g}"
-        t.add_row(row.check, value + ("" if is_p else " of replicates"),
-                  f"{'<' if is_p else '>='} {row.threshold:g}",
+        if row.kind == "p_value":
+            value = "< 1e-300" if row.value == 0 else f"{row.value:.3g}"
+            needs = f"< {row.threshold:g}"
+        elif row.kind == "month":
+            value = "never" if math.isnan(row.value) else f"month {row.value:.0f}"
+            needs = f"within {row.threshold:g} months"
+        else:
+            value = f"{row.value:.3g} of replicates"
+            needs = f">= {row.threshold:g}"
+        t.add_row(row.check, value, needs,
                   Text("yes", style="green") if row.passed else Text("no", style="red"), row.detail)
     console.print(t)
 

@@ -13,6 +13,11 @@ historical dates are data for the comparison, never inputs to the model.
 4. ``militant_vs_nationalist``: militant export brings more wars, a larger
    coalition and heavier sanctions than nationalist restraint (Walt 1996):
    three one-sided Mann-Whitney tests at 5 %.
+5. ``long_first_war``: the first war lasts five years or more and ends in a
+   ceasefire, in at least 60 % of replicates (September 1980 to August 1988).
+6. ``first_strike_month`` and ``monarchy_coalition_month``: the median months of
+   the first strike by a neighbour and of the six monarchies' coalition are each
+   within six months of history (months 19 and 27).
 """
 
 from __future__ import annotations
@@ -41,6 +46,11 @@ HISTORY: dict[str, tuple[int | None, str, str, int | None]] = {
 DIRECTION: dict[str, str] = {o.name: o.label for o in direction_outcomes()}
 SHARE_THRESHOLD = 0.80
 ALPHA = 0.05
+#: The fifth check: a first war at least this long, ended in a ceasefire, in this share.
+LONG_WAR_MONTHS = 60
+LONG_WAR_SHARE = 0.60
+#: The sixth: a median month within this many months of history.
+TIMING_TOLERANCE = 6
 
 
 @dataclass
@@ -52,7 +62,9 @@ class Hindcast:
     runs : dict of str to Run
         ``historical``, ``militant`` and ``nationalist``.
     scores : DataFrame
-        One row per check: check, description, share (or p-value), threshold, passed, detail.
+        One row per check: check, kind (``share``, ``p_value`` or ``month``), description,
+        value, threshold, passed, detail. A share passes at or above its threshold, a p-value
+        below it, a median month within ``threshold`` months of history.
     timings : DataFrame
         Tidy per-replicate timings of checks 1 and 2 (check, replicate, step, historical_step).
     comparison : Comparison
@@ -91,31 +103,38 @@ def pattern_checks(replicates: pd.DataFrame) -> pd.DataFrame:
 
 def score(historical: pd.DataFrame, militant: pd.DataFrame,
           nationalist: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Score the four checks from per-replicate summaries.
+    """Score the checks from per-replicate summaries.
 
     Returns
     -------
     scores : DataFrame
-        check, description, value, threshold, passed, detail.
+        check, kind, description, value, threshold, passed, detail (see :class:`Hindcast`).
     timings : DataFrame
         check, replicate, step (NaN if the event never happened), historical_step.
     """
     h = historical
     checks = pattern_checks(h)
     strike_ok, coal_ok, none_ok = (checks[c] for c in HISTORY)
+    neighbour_strike = h["first_strike_step"].where(h["first_strike_neighbour"].astype(bool))
+    strike_month = float(np.nanmedian(neighbour_strike)) if neighbour_strike.notna().any() else np.nan
+    coalition_month = (float(np.nanmedian(h["group_coalition_step"]))
+                       if h["group_coalition_step"].notna().any() else np.nan)
+    long_war = ((h["first_war_outcome"] == "ceasefire")
+                & (h["first_war_length"] >= LONG_WAR_MONTHS))
+    ceasefire_length = h["first_war_length"].where(h["first_war_outcome"] == "ceasefire")
     rows = [
-        dict(check="first_strike",
+        dict(check="first_strike", kind="share",
              description="a neighbour strikes the exporter first within 24 months",
              value=float(strike_ok.mean()), threshold=SHARE_THRESHOLD,
-             detail=f"median month {np.nanmedian(h['first_strike_step']):.0f} "
+             detail=f"median month {strike_month:.0f} "
                     f"(history: 19, {HISTORY['first_strike'][2]})"),
-        dict(check="monarchy_coalition",
+        dict(check="monarchy_coalition", kind="share",
              description="the six Gulf monarchies are all in the coalition against the exporter "
                          "within 36 months",
              value=float(coal_ok.mean()), threshold=SHARE_THRESHOLD,
-             detail=f"median month {np.nanmedian(h['group_coalition_step']):.0f} "
+             detail=f"median month {coalition_month:.0f} "
                     f"(history: 27, {HISTORY['monarchy_coalition'][2]})"),
-        dict(check="no_aligned_regime",
+        dict(check="no_aligned_regime", kind="share",
              description="no state in the region has become an aligned regime by the end",
              value=float(none_ok.mean()), threshold=SHARE_THRESHOLD,
              detail=f"mean aligned regimes at the end {h['aligned_final'].mean():.3f}"),
@@ -123,16 +142,41 @@ def score(historical: pd.DataFrame, militant: pd.DataFrame,
     for col, label in DIRECTION.items():
         p = float(stats.mannwhitneyu(militant[col], nationalist[col], alternative="greater").pvalue)
         rows.append(dict(
-            check=f"militant_vs_nationalist:{col}",
+            check=f"militant_vs_nationalist:{col}", kind="p_value",
             description=f"militant export brings more {label.replace('mean ', '')} "
                         "than nationalist restraint (one-sided Mann-Whitney p)",
             value=p, threshold=ALPHA,
             detail=f"militant {militant[col].mean():.3g} vs nationalist "
                    f"{nationalist[col].mean():.3g}"))
+    length = (f"median length {np.nanmedian(ceasefire_length):.0f} months"
+              if ceasefire_length.notna().any() else "no first war ended in a ceasefire")
+    rows += [
+        dict(check="long_first_war", kind="share",
+             description=f"the first war lasts {LONG_WAR_MONTHS} months or more and ends in a "
+                         "ceasefire",
+             value=float(long_war.mean()), threshold=LONG_WAR_SHARE,
+             detail=f"{length} of those that did (history: 95, September 1980 to August 1988)"),
+        dict(check="first_strike_month", kind="month",
+             description="median month of the first strike by a neighbour, within "
+                         f"{TIMING_TOLERANCE} months of history",
+             value=strike_month, threshold=TIMING_TOLERANCE,
+             detail=f"history: {HISTORY['first_strike'][0]} ({HISTORY['first_strike'][1]})"),
+        dict(check="monarchy_coalition_month", kind="month",
+             description="median month the six Gulf monarchies are first all in the coalition, "
+                         f"within {TIMING_TOLERANCE} months of history",
+             value=coalition_month, threshold=TIMING_TOLERANCE,
+             detail=f"history: {HISTORY['monarchy_coalition'][0]} "
+                    f"({HISTORY['monarchy_coalition'][1]})"),
+    ]
     scores = pd.DataFrame(rows)
-    is_p = scores["check"].str.startswith("militant")
-    scores["passed"] = np.where(is_p, scores["value"] < scores["threshold"],
-                                scores["value"] >= scores["threshold"])
+    history = scores["check"].map({"first_strike_month": HISTORY["first_strike"][0],
+                                   "monarchy_coalition_month": HISTORY["monarchy_coalition"][0]})
+    scores["passed"] = np.select(
+        [scores["kind"] == "p_value", scores["kind"] == "month"],
+        [scores["value"] < scores["threshold"],
+         (scores["value"] - history).abs() <= scores["threshold"]],
+        scores["value"] >= scores["threshold"])
+    scores["passed"] = scores["passed"].astype(bool)
     timings = pd.concat([
         pd.DataFrame({"check": "first_strike", "replicate": h["replicate"],
                       "step": h["first_strike_step"].where(h["first_strike_neighbour"]),

@@ -235,8 +235,11 @@ def build_report(
              html.escape(", ".join(f"{n}: {r.run_id}" for n, r in runs.items())), "</p>"]
     if hindcast is not None:
         parts += ["<h2>Hindcast 1979-1990</h2>",
-                  "<p>Share of replicates meeting each check (at least 0.8 to pass), and "
-                  "one-sided tests of militant against nationalist (p below 0.05 to pass).</p>",
+                  "<p>Share of replicates meeting each check (kind <code>share</code>: at "
+                  "least its threshold, 0.8 or 0.6, to pass), one-sided tests of militant "
+                  "against nationalist (<code>p_value</code>: below 0.05), and the median month "
+                  "of the first strike and of the coalition (<code>month</code>: within "
+                  "six months of history).</p>",
                   _table(hindcast.scores)]
     if actors is not None:
         parts += ["<h2>Who does what (historical posture)</h2>", *_actors_html(actors)]
