@@ -40,12 +40,12 @@ Bayesian computation. *Biometrika* 96(4), 983-990.
 Del Moral, P., Doucet, A. & Jasra, A. (2012). An adaptive sequential Monte Carlo method for
 approximate Bayesian computation. *Statistics and Computing* 22(5), 1009-1020.
 
-Grimm, V., Revilla, E., Berger, U. et al. (2005). Pattern-oriented modeling of agent-based
-complex systems: lessons from ecology. *Science* 310(5750), 987-991.
-
 Filippi, S., Barnes, C. P., Cornebise, J. & Stumpf, M. P. H. (2013). On optimality of kernels
 for approximate Bayesian computation using sequential Monte Carlo. *Statistical Applications in
 Genetics and Molecular Biology* 12(1), 87-107.
+
+Grimm, V., Revilla, E., Berger, U. et al. (2005). Pattern-oriented modeling of agent-based
+complex systems: lessons from ecology. *Science* 310(5750), 987-991.
 """
 
 from __future__ import annotations
