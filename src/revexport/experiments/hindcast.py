@@ -101,6 +101,11 @@ def pattern_checks(replicates: pd.DataFrame) -> pd.DataFrame:
     }, index=h.index)
 
 
+def _median(x: pd.Series) -> float:
+    """Median of the values present; NaN when the event never happened."""
+    return float(x.median()) if x.notna().any() else np.nan
+
+
 def score(historical: pd.DataFrame, militant: pd.DataFrame,
           nationalist: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Score the checks from per-replicate summaries.
@@ -116,9 +121,8 @@ def score(historical: pd.DataFrame, militant: pd.DataFrame,
     checks = pattern_checks(h)
     strike_ok, coal_ok, none_ok = (checks[c] for c in HISTORY)
     neighbour_strike = h["first_strike_step"].where(h["first_strike_neighbour"].astype(bool))
-    strike_month = float(np.nanmedian(neighbour_strike)) if neighbour_strike.notna().any() else np.nan
-    coalition_month = (float(np.nanmedian(h["group_coalition_step"]))
-                       if h["group_coalition_step"].notna().any() else np.nan)
+    strike_month = _median(neighbour_strike)
+    coalition_month = _median(h["group_coalition_step"])
     long_war = ((h["first_war_outcome"] == "ceasefire")
                 & (h["first_war_length"] >= LONG_WAR_MONTHS))
     ceasefire_length = h["first_war_length"].where(h["first_war_outcome"] == "ceasefire")
@@ -127,13 +131,14 @@ def score(historical: pd.DataFrame, militant: pd.DataFrame,
              description="a neighbour strikes the exporter first within 24 months",
              value=float(strike_ok.mean()), threshold=SHARE_THRESHOLD,
              detail=f"median month {strike_month:.0f} "
-                    f"(history: 19, {HISTORY['first_strike'][2]})"),
+                    f"(history: {HISTORY['first_strike'][0]}, {HISTORY['first_strike'][2]})"),
         dict(check="monarchy_coalition", kind="share",
              description="the six Gulf monarchies are all in the coalition against the exporter "
                          "within 36 months",
              value=float(coal_ok.mean()), threshold=SHARE_THRESHOLD,
              detail=f"median month {coalition_month:.0f} "
-                    f"(history: 27, {HISTORY['monarchy_coalition'][2]})"),
+                    f"(history: {HISTORY['monarchy_coalition'][0]}, "
+                    f"{HISTORY['monarchy_coalition'][2]})"),
         dict(check="no_aligned_regime", kind="share",
              description="no state in the region has become an aligned regime by the end",
              value=float(none_ok.mean()), threshold=SHARE_THRESHOLD,
@@ -148,7 +153,7 @@ def score(historical: pd.DataFrame, militant: pd.DataFrame,
             value=p, threshold=ALPHA,
             detail=f"militant {militant[col].mean():.3g} vs nationalist "
                    f"{nationalist[col].mean():.3g}"))
-    length = (f"median length {np.nanmedian(ceasefire_length):.0f} months"
+    length = (f"median length {_median(ceasefire_length):.0f} months"
               if ceasefire_length.notna().any() else "no first war ended in a ceasefire")
     rows += [
         dict(check="long_first_war", kind="share",
@@ -175,11 +180,10 @@ def score(historical: pd.DataFrame, militant: pd.DataFrame,
         [scores["kind"] == "p_value", scores["kind"] == "month"],
         [scores["value"] < scores["threshold"],
          (scores["value"] - history).abs() <= scores["threshold"]],
-        scores["value"] >= scores["threshold"])
-    scores["passed"] = scores["passed"].astype(bool)
+        scores["value"] >= scores["threshold"]).astype(bool)
     timings = pd.concat([
         pd.DataFrame({"check": "first_strike", "replicate": h["replicate"],
-                      "step": h["first_strike_step"].where(h["first_strike_neighbour"]),
+                      "step": neighbour_strike,
                       "historical_step": HISTORY["first_strike"][0]}),
         pd.DataFrame({"check": "monarchy_coalition", "replicate": h["replicate"],
                       "step": h["group_coalition_step"],
