@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -202,10 +203,10 @@ def ensemble_table(replicates: pd.DataFrame, columns: dict[str, str] | None = No
     DataFrame
         Index: outcome label; columns ``mean``, ``mean_lo``, ``mean_hi``, ``lo``, ``hi``, ``n``.
     """
-    from scipy import stats
-
     columns = columns or MAIN_OUTCOMES
-    z = float(stats.norm.ppf(0.5 + level / 2))
+    # The standard library's normal quantile: importing scipy.stats for it would cost every
+    # run's summary about 0.4 s (a tenth of `revexport run -r 10000` on 2 cores).
+    z = NormalDist().inv_cdf(0.5 + level / 2)
     q = (1 - level) / 2
     rng = np.random.default_rng(0)
     rows = {}
