@@ -53,3 +53,32 @@ def test_mesa_reference_is_independent_of_the_engine() -> None:
             for name in names:
                 if name == "revexport" or name.startswith("revexport."):
                     assert name.startswith(allowed), f"{path.name} imports {name}"
+
+
+def test_robustness_groups_partition_the_parameters() -> None:
+    """Every parameter falls in exactly one mechanism group, and every group's prefixes match."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.robustness import GROUPS, parameter_groups
+
+    from revexport.params import Parameters
+
+    names = [s.name for s in Parameters.specs()]
+    groups = parameter_groups(names)
+    members = [n for group in groups.values() for n in group]
+    assert sorted(members) == sorted(names)
+    for group, prefixes in GROUPS.items():
+        for prefix in prefixes:
+            assert any(n.startswith(prefix) for n in names), (group, prefix)
+
+
+def test_quick_robustness_writes_the_group_analysis(tmp_path) -> None:
+    out = tmp_path / "robustness.md"
+    res = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "robustness.py"), "--quick",
+                          "--workers", "1", "--out", str(out)],
+                         capture_output=True, text=True, timeout=900)
+    assert res.returncode == 0, res.stderr
+    text = out.read_text()
+    assert "## In how many sets the checks hold" in text
+    assert "## The mechanisms the fit hangs on" in text
+    assert "| coalition | " in text  # a row per mechanism group
+    assert "Drawn alone, the groups that break the fit most:" in text
