@@ -16,7 +16,7 @@ design: once with the group held at its defaults (how far the fit would stand if
 mechanism's uncertainty were removed) and once with only the group drawn, every other
 parameter at its default (how far that mechanism's uncertainty alone breaks it).
 
-Run: ``python benchmarks/robustness.py`` (a few minutes on 2 cores), or ``--quick``; writes
+Run: ``python benchmarks/robustness.py`` (3 to 8 minutes on 2 cores), or ``--quick``; writes
 ``docs/robustness.md``.
 """
 
@@ -111,7 +111,7 @@ def main() -> None:
     lhs_design = latin_hypercube(n_sets, args.seed)
     groups = parameter_groups(list(lhs_design.columns))
     # Per group, the same sets with the group held at its defaults, then with only the group
-    # drawn: rows 1 + n_sets x (1 + 2 k) .. of one design, so one run computes everything.
+    # drawn (rows from 1 + n_sets x (1 + 2 k), see rows() below): one design, one run.
     conditions = [lhs_design]
     for members in groups.values():
         held = lhs_design.copy()
@@ -197,34 +197,37 @@ def main() -> None:
         "| alone: " + " | alone: ".join(CHECKS) + " | alone: all three |",
         "|---|---|" + "---|" * (2 * len(CHECKS) + 2),
     ]
+    def rows(k: int, alone: bool) -> slice:
+        """The design rows of group ``k`` held at its defaults, or drawn alone."""
+        first = 1 + n_sets * (1 + 2 * k + alone)
+        return slice(first, first + n_sets)
+
     for k, (group, members) in enumerate(groups.items()):
         cells = []
-        for j in (0, 1):  # held, alone
-            first = 1 + n_sets * (1 + 2 * k + j)
-            block = held.iloc[first:first + n_sets]
+        for alone in (False, True):
+            block = held.iloc[rows(k, alone)]
             cells += [str(int(block[c].sum())) for c in CHECKS]
             cells.append(f"{int(block.all(axis=1).sum())}")
         lines.append(f"| {group} | {len(members)} | " + " | ".join(cells) + " |")
     lines += ["", f"(Of {n_sets} sets; with every group drawn: "
               + ", ".join(f"{c} {int(lhs_held[c].sum())}" for c in CHECKS)
               + f", all three {int(all_held.sum())}.)", ""]
-    alone_all = {group: int(held.iloc[1 + n_sets * (2 + 2 * k):1 + n_sets * (3 + 2 * k)]
-                            .all(axis=1).sum()) for k, group in enumerate(groups)}
+    alone_all = {group: int(held.iloc[rows(k, True)].all(axis=1).sum())
+                 for k, group in enumerate(groups)}
     worst = sorted(alone_all, key=alone_all.__getitem__)[:3]
     lines += ["Drawn alone, the groups that break the fit most: "
               + ", ".join(f"{g} (all three in {alone_all[g]} of {n_sets})" for g in worst)
-              + ". Below, for each of them, the parameters whose values separate the sets "
-              "(Spearman, among the sets where only that group is drawn).", "",
+              + ". Below, for each of them and each check, the group's parameter whose values "
+              "most separate the sets (Spearman, among the sets where only that group is "
+              "drawn).", "",
               "| group | check | parameter | Spearman rho |", "|---|---|---|---|"]
     for group in worst:
-        k = list(groups).index(group)
-        first = 1 + n_sets * (2 + 2 * k)
-        part = shares.iloc[first:first + n_sets]
+        part = shares.iloc[rows(list(groups).index(group), True)]
         for c in CHECKS:
             if part[c].nunique() < 2:
                 continue
             rhos = [(name, float(stats.spearmanr(lhs_design[name], part[c].to_numpy())[0]))
-                    for name in groups[group]]
+                    for name in groups[group] if lhs_design[name].nunique() > 1]
             name, rho = max(rhos, key=lambda x: abs(x[1]))
             lines.append(f"| {group} | {c} | `{name}` | {rho:+.2f} |")
     lines.append("")

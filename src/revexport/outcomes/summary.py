@@ -205,7 +205,7 @@ def ensemble_table(replicates: pd.DataFrame, columns: dict[str, str] | None = No
     """
     columns = columns or MAIN_OUTCOMES
     # The standard library's normal quantile: importing scipy.stats for it would cost every
-    # run's summary about 0.4 s (a tenth of `revexport run -r 10000` on 2 cores).
+    # run's summary about 0.4 s (5 % of `revexport run -r 10000` on 2 cores).
     z = NormalDist().inv_cdf(0.5 + level / 2)
     q = (1 - level) / 2
     rng = np.random.default_rng(0)
