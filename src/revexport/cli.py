@@ -580,7 +580,8 @@ def print_hindcast(scores: Any) -> None:
 
 
 def print_actors(actors: Any) -> None:
-    """Print who strikes first and how the first war goes (the report has every actor table)."""
+    """Print who strikes first, how the first war goes and who fights the exporter at all (the
+    report has every actor table)."""
     t = Table(title="Who strikes the exporter first (historical)", title_justify="left")
     for c in ("state", "share of replicates", "median month", "neighbour"):
         t.add_column(c)
@@ -596,6 +597,14 @@ def print_actors(actors: Any) -> None:
         length = "" if math.isnan(row.median_length) else f"{row.median_length:.0f}"
         t.add_row(str(row.opened_by), str(row.outcome), f"{row.share:.3g}",
                   f"{row.median_start_month:.0f}", length)
+    console.print(t)
+    t = Table(title="Wars with the exporter, by opponent (historical)", title_justify="left")
+    for c in ("state", "share of replicates", "wars per replicate", "opened by the exporter",
+              "median first month"):
+        t.add_column(c)
+    for row in actors.wars.head(6).itertuples(index=False):
+        t.add_row(str(row.state), f"{row.at_war:.3g}", f"{row.wars_per_replicate:.3g}",
+                  f"{row.opened_by_exporter:.0%}", f"{row.median_first_month:.0f}")
     console.print(t)
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from conftest import invoke as cli
-from revexport.codes import ALIGNED
+from revexport.codes import ALIGNED, STARTED_BY_EXPORTER
 from revexport.experiments.ensemble import Run, run_ensemble
 from revexport.report.actors import Actors, actors_of, year_ends
 
@@ -73,6 +73,26 @@ def test_first_strikers_and_first_war_cover_every_replicate_once(stored) -> None
                                                  "exporter collapsed", "regime fell"}
 
 
+def test_wars_by_state_count_every_war_and_who_opened_it(stored) -> None:
+    run, actors = stored
+    n = len(run.replicates)
+    starts = run.table("events").query("kind == 'war_start'")
+    assert not starts.empty  # the historical doctrine's exporter is fought in most replicates
+    got = actors.wars.set_index("state")
+    per_state = starts.groupby("state")
+    np.testing.assert_allclose(got["wars_per_replicate"], per_state.size().reindex(got.index) / n)
+    at_war = starts.drop_duplicates(["replicate", "state"]).groupby("state").size() / n
+    np.testing.assert_allclose(got["at_war"], at_war.reindex(got.index))
+    by_exporter = (starts["code"] == STARTED_BY_EXPORTER).groupby(starts["state"]).mean()
+    np.testing.assert_allclose(got["opened_by_exporter"], by_exporter.reindex(got.index))
+    first = starts.groupby(["replicate", "state"])["step"].min().groupby("state").median()
+    np.testing.assert_allclose(got["median_first_month"], first.reindex(got.index))
+    # Most frequent first; the first war's opponent is among them in every replicate.
+    assert list(got["at_war"]) == sorted(got["at_war"], reverse=True)
+    assert set(run.replicates.loc[run.replicates["first_war_opponent"] != "",
+                                  "first_war_opponent"]) <= set(got.index)
+
+
 def test_strongest_movements_and_factions_by_year(stored) -> None:
     run, actors = stored
     movement = run.table("movement")
@@ -93,12 +113,13 @@ def test_hindcast_prints_and_reports_who_does_what(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "Who strikes the exporter first (historical)" in res.stdout
     assert "The first war (historical)" in res.stdout
+    assert "Wars with the exporter, by opponent (historical)" in res.stdout
     report = Path(res.stdout.strip().splitlines()[-1].removeprefix("report: ").strip())
     page = report.read_text()
     assert "Who does what (historical posture)" in page and "coalition_by_state.png" in page
     data = json.loads((report.parent / "report_data.json").read_text())
-    assert set(data["actors"]) == {"first_strikers", "first_war", "coalition", "regime_falls",
-                                   "movements", "factions"}
+    assert set(data["actors"]) == {"first_strikers", "first_war", "wars", "coalition",
+                                   "regime_falls", "movements", "factions"}
     coalition = data["actors"]["coalition"]
     assert len(coalition) == 22  # every state of the scenario
     assert all(len(row) == 1 + 12 for row in coalition)  # the state and each year's end

@@ -6,6 +6,9 @@ them, per state and per year, so a reader can judge the mechanisms and not only 
 
 * ``first_strikers``: which state strikes the exporter first, how often, and when;
 * ``first_war``: who opened the first war, how it ended, and how long it lasted;
+* ``wars``: every war with an exporter, by opponent: in how many replicates, how many, who
+  opened them and when the first began (a war with a state that never fought the exporter
+  shows here even when it is never the first);
 * ``coalition``: the share of replicates in which each state is in the coalition at the end of
   each year;
 * ``regime_falls``: how often each state's regime falls, when first, and how often it ends
@@ -26,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from revexport.codes import ALIGNED
+from revexport.codes import ALIGNED, STARTED_BY_EXPORTER
 from revexport.experiments.ensemble import Run
 from revexport.report.queries import connection, months, parquet_list
 from revexport.storage.files import committed_files
@@ -43,6 +46,7 @@ class Actors:
 
     first_strikers: pd.DataFrame
     first_war: pd.DataFrame
+    wars: pd.DataFrame
     coalition: pd.DataFrame
     regime_falls: pd.DataFrame
     movements: pd.DataFrame
@@ -51,7 +55,7 @@ class Actors:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by name, in the order a report shows them."""
         return {"first_strikers": self.first_strikers, "first_war": self.first_war,
-                "coalition": self.coalition, "regime_falls": self.regime_falls,
+                "wars": self.wars, "coalition": self.coalition, "regime_falls": self.regime_falls,
                 "movements": self.movements, "factions": self.factions}
 
 
@@ -97,6 +101,32 @@ def first_war(replicates: pd.DataFrame) -> pd.DataFrame:
         "median_length": grouped["first_war_length"].median(),
     }).reset_index()
     return out.sort_values("share", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def wars_by_state(run_dir: Path, codes: Sequence[str], n_replicates: int) -> pd.DataFrame:
+    """Per state that fought an exporter in some replicate: the share of replicates with at
+    least one such war, the mean number of wars a replicate, the share of them the exporter
+    opened, and the median month the state's first war began; most frequent first."""
+    columns = ["state", "at_war", "wars_per_replicate", "opened_by_exporter",
+               "median_first_month"]
+    events = committed_files(run_dir, "events")
+    if not events:
+        return pd.DataFrame(columns=columns)
+    with connection() as con:
+        rows = con.execute(
+            "SELECT state, count(*), sum(n), sum(by_exporter), median(first_step) "
+            "FROM (SELECT replicate, state, count(*) AS n, min(step) AS first_step, "
+            "count(*) FILTER (WHERE code = ?) AS by_exporter "
+            f"FROM read_parquet({parquet_list(events)}) WHERE kind = 'war_start' "
+            "GROUP BY replicate, state) GROUP BY state", [STARTED_BY_EXPORTER]).fetchall()
+    out = pd.DataFrame(rows, columns=["state", "pairs", "n", "by_exporter",
+                                      "median_first_month"])
+    out = out[out["state"].astype(str).isin(set(codes))]
+    out = out.assign(at_war=out["pairs"] / n_replicates,
+                     wars_per_replicate=out["n"] / n_replicates,
+                     opened_by_exporter=out["by_exporter"] / out["n"])
+    return out[columns].sort_values(["at_war", "state"], ascending=[False, True], kind="stable"
+                                    ).reset_index(drop=True)
 
 
 def coalition_by_year(run_dir: Path, codes: Sequence[str], ends: Sequence[tuple[int, str]],
@@ -194,6 +224,7 @@ def actors_of(run: Run) -> Actors:
     return Actors(
         first_strikers=first_strikers(run.replicates),
         first_war=first_war(run.replicates),
+        wars=wars_by_state(run.root, codes, n),
         coalition=coalition_by_year(run.root, codes, ends, n),
         regime_falls=regime_falls(run.root, codes, n),
         movements=strongest_movements(run.root, ends),
@@ -202,4 +233,4 @@ def actors_of(run: Run) -> Actors:
 
 
 __all__ = ["Actors", "actors_of", "coalition_by_year", "faction_weights", "first_strikers",
-           "first_war", "regime_falls", "strongest_movements", "year_ends"]
+           "first_war", "regime_falls", "strongest_movements", "wars_by_state", "year_ends"]

@@ -122,6 +122,9 @@ ACTOR_CAPTIONS: dict[str, str] = {
                       "of the strike (months after the start), and whether it borders the exporter.",
     "first_war": "The first war: who opened it, how it ended (ongoing: still fought at the end), "
                  "share of replicates, median start month and median length in months.",
+    "wars": "Every war with the exporter, by opponent: share of replicates with at least one, "
+            "wars per replicate, share of them the exporter opened, and the median month the "
+            "first began.",
     "coalition": "Share of replicates in which each state is in the coalition against the "
                  "exporter at the end of each year.",
     "regime_falls": "Regime falls by state: share of replicates in which the regime fell at least "
