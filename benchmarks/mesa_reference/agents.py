@@ -54,6 +54,14 @@ def logistic(margin: float, width: float) -> float:
     return 1.0 / (1.0 + math.exp(-min(max(margin / width, -50.0), 50.0)))
 
 
+def window_open(share: float, threshold: float, width: float) -> float:
+    """How open a window of opportunity is: a smooth step on the odds of the balance, as steep
+    at the threshold as :func:`logistic` with ``width``, closing faster far below it."""
+    share = clip(share, 1e-9, 1.0 - 1e-9)
+    odds_margin = math.log(share / (1.0 - share)) - math.log(threshold / (1.0 - threshold))
+    return logistic(odds_margin, width / (threshold * (1.0 - threshold)))
+
+
 def clip(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
     """``x`` limited to ``[lo, hi]``."""
     return lo if x < lo else hi if x > hi else x
@@ -346,12 +354,12 @@ class Nation(mesa.Agent):
             t = self.threat[ex]
             if ex.home is None or self in ex.wars:
                 continue
-            share = own / max(own + ex.power, 1e-12)
-            window = (1.0 - p.strike_patron_weight) * share + p.strike_patron_weight * patron
+            backed = own * (1.0 + p.strike_patron_weight * patron)  # a patron arms its client
+            window = backed / max(backed + ex.power, 1e-12)
             hazard = (p.strike_hazard * ex.proximity[self] ** p.strike_proximity_exponent * weary
                       * (1.0 - self.deterrence.get(ex, 0.0))
                       * logistic(t - p.strike_threshold, p.strike_margin_width)
-                      * logistic(window - p.strike_window_threshold, p.strike_margin_width))
+                      * window_open(window, p.strike_window_threshold, p.strike_margin_width))
             if rng.random() < hazard and t > best:
                 chosen, best = ex, t
         for ex in self.model.exporters:

@@ -270,7 +270,8 @@ class Parameters:
         0.3, 0.01, 0.5, "assumption; " + CALIBRATED,
         "monthly hazard of a first strike when threat and window are both well open")
     strike_patron_weight: float = _p(
-        0.15, 0.0, 1.0, "assumption", "weight of patron backing in the attacker's window")
+        0.15, 0.0, 1.0, "assumption",
+        "patron backing: a superpower's client brings its power x (1 + this) to its window")
     strike_proximity_exponent: float = _p(
         2.0, 1.0, 3.0, "Boulding 1962 (loss-of-strength gradient); exponent an assumption",
         "the first-strike hazard scales with proximity to this power")

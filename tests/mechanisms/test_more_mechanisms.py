@@ -45,21 +45,36 @@ def test_a_more_attractive_exporter_makes_propaganda_work_better(make_world):
     assert gains[1] > gains[0]
 
 
-def test_a_patron_opens_the_window_of_opportunity(make_world):
-    def strike_rate(alignment: int) -> float:
-        static, world, block = make_world(n=2000, strike_hazard=0.5, strike_patron_weight=0.8,
-                                        strike_window_threshold=0.5, strike_margin_width=0.005)
-        s = static.codes.index("IRQ")
-        e_state = static.initial_exporters[0]
-        world.intent[:, 0, :] = 1.0
-        world.movement[:, s] = 0.3
-        world.capability[:, e_state] *= 20.0  # the exporter is far stronger
-        world.alignment[:, s] = alignment
-        block.phase("responses")
-        return float(world.war[:, 0, s].mean())
+def _strike_rate_against(make_world, alignment: int, exporter_power_ratio: float,
+                         patron_weight: float) -> float:
+    """Share of replicates in which IRQ strikes an exporter ``exporter_power_ratio`` times as
+    strong as itself, threat high, under ``alignment``."""
+    static, world, block = make_world(n=2000, strike_hazard=0.5,
+                                      strike_patron_weight=patron_weight,
+                                      strike_window_threshold=0.5, strike_margin_width=0.005)
+    s = static.codes.index("IRQ")
+    e_state = static.initial_exporters[0]
+    world.intent[:, 0, :] = 1.0
+    world.movement[:, s] = 0.3
+    world.aid[:, [s, e_state]] = 0.0
+    own = world.capability[0, s] * world.cohesion[0, s]
+    world.capability[:, e_state] = exporter_power_ratio * own / world.cohesion[:, e_state]
+    world.alignment[:, s] = alignment
+    block.phase("responses")
+    return float(world.war[:, 0, s].mean())
 
-    assert strike_rate(WEST) > 0.2
-    assert strike_rate(NONALIGNED) == 0.0
+
+def test_a_patron_opens_the_window_of_opportunity(make_world):
+    """Near parity, backing tips the balance: a client facing an exporter a quarter stronger
+    strikes, a non-aligned state does not."""
+    assert _strike_rate_against(make_world, WEST, 1.25, 0.8) > 0.2
+    assert _strike_rate_against(make_world, NONALIGNED, 1.25, 0.8) == 0.0
+
+
+def test_backing_gives_a_weak_client_no_window(make_world):
+    """Backing multiplies what a client brings; against an exporter twenty times as strong
+    even full backing leaves the window shut."""
+    assert _strike_rate_against(make_world, WEST, 20.0, 1.0) == 0.0
 
 
 def test_nearer_states_strike_more_often(make_world):

@@ -25,6 +25,29 @@ def test_logistic_is_a_smooth_step(margin: float, width: float) -> None:
         assert value >= 0.5 and cells.logistic(margin, width / 2) >= value
 
 
+@given(st.floats(0.0, 1.0), st.floats(0.2, 0.9), st.floats(0.005, 0.2))
+def test_the_window_is_a_smooth_step_on_the_odds(share: float, threshold: float,
+                                                 width: float) -> None:
+    value = cells.odds_logistic(share, threshold, width)
+    assert 0.0 <= value <= 1.0
+    assert cells.odds_logistic(threshold, threshold, width) == pytest.approx(0.5)
+    assert (value < 0.5) == (share < threshold) or share == pytest.approx(threshold)
+    # Monotone in the share.
+    assert cells.odds_logistic(min(share + 0.01, 1.0), threshold, width) >= value
+
+
+def test_the_window_matches_the_difference_form_at_the_threshold() -> None:
+    """Same slope at the threshold; far below it the odds close the window much faster."""
+    h = 1e-6
+    for threshold in (0.3, 0.5, 0.7):
+        slope = (cells.odds_logistic(threshold + h, threshold, 0.05)
+                 - cells.odds_logistic(threshold - h, threshold, 0.05)) / (2 * h)
+        assert slope == pytest.approx(1 / (4 * 0.05), rel=1e-4)
+    # A state with a tenth of the pair's power against a threshold of a half: some twenty times
+    # further from striking than the difference form puts it.
+    assert cells.odds_logistic(0.1, 0.5, 0.05) < cells.logistic(0.1 - 0.5, 0.05) / 15
+
+
 def test_the_strike_hazard_is_the_product_of_both_logistics(make_world) -> None:
     """A weak exporter, a threat and a window each near their thresholds: the share of
     replicates in which the neighbour strikes equals the hazard computed by hand."""
@@ -41,13 +64,13 @@ def test_the_strike_hazard_is_the_product_of_both_logistics(make_world) -> None:
     vuln = cells.vulnerability(q, world.regime[0, s], world.movement[0, s], static.affinity[s],
                                static.grievance[s])
     threat = cells.threat(q, 1.0, world.proximity[0, 0, s], pw[0, x], pw[0, s], vuln)
-    share = pw[0, s] / (pw[0, s] + pw[0, x])
     patron = 1.0 * (world.alignment[0, s] != 2)
-    window = (1 - q.strike_patron_weight) * share + q.strike_patron_weight * patron
+    backed = pw[0, s] * (1 + q.strike_patron_weight * patron)
+    window = backed / (backed + pw[0, x])
     block.par.strike_threshold[:] = threat - 0.03
     block.par.strike_window_threshold[:] = window + 0.02
     expected = (0.5 * world.proximity[0, 0, s] * cells.logistic(0.03, 0.05)
-                * cells.logistic(-0.02, 0.05))
+                * cells.odds_logistic(window, window + 0.02, 0.05))
     block.phase("responses")
     struck = world.war[:, 0, s] & (world.war_initiator[:, 0, s] == STARTED_BY_STATE)
     assert abs(struck.mean() - expected) < 4 * math.sqrt(expected * (1 - expected) / n)

@@ -37,6 +37,21 @@ def logistic(margin: float, width: float) -> float:
 
 
 @cell
+def odds_logistic(share: float, threshold: float, width: float) -> float:
+    """Smooth step in a ``share`` of a pair's power, judged on its odds (Hirshleifer 1989).
+
+    ``logistic(logit(share) - logit(threshold), width / (threshold (1 - threshold)))``: the
+    same slope as ``logistic(share - threshold, width)`` at the threshold, but the odds of the
+    balance, not its difference, set how fast it closes away from it -- a ratio form of the
+    contest success function, ``o^k / (o^k + o_t^k)`` in the odds ``o``, ``k`` = 1 / that width.
+    A state with a tenth of its opponent's power is far from any window, not a few widths.
+    """
+    x = min(max(share, 1e-9), 1.0 - 1e-9)
+    margin = math.log(x / (1.0 - x)) - math.log(threshold / (1.0 - threshold))
+    return logistic(margin, width / (threshold * (1.0 - threshold)))
+
+
+@cell
 def mark_exporters(slot_state: A, r: int, exporter: A) -> None:
     """Set ``exporter[s]`` (S,) to whether state ``s`` holds a sitting exporter in replicate ``r``."""
     exporter[:] = False

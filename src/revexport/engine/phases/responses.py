@@ -22,8 +22,11 @@
   (:func:`~revexport.engine.cells.presence_support`) and in its regime's resilience.
 * First strike (Walt 1996): a state strikes an exporter when its threat is high *and* a
   window of opportunity is open -- its share of the pair's effective power (the exporter
-  weakened) plus patron backing: the hazard is scaled by a logistic in each margin (threat over
-  its threshold, window over its threshold), falls with distance, and is scaled by
+  weakened), its own power raised by ``strike_patron_weight`` if a superpower backs it (backing
+  multiplies what a client brings; it gives a state with no power no window): the hazard is
+  scaled by a logistic in each margin (threat over its threshold; the window over its
+  threshold on the odds of the balance, :func:`~revexport.engine.cells.odds_logistic`, so a
+  far weaker state is far from any window), falls with distance, and is scaled by
   ``1 - deterrence`` after an earlier war between the two ended (the war phase).
 * Wars the exporters open (``w.strike``, from their doctrines) begin here too.
 * A state under occupation (``w.occupied``, docs/odd.md 7.1) is no independent actor: it
@@ -43,6 +46,7 @@ from revexport.engine.cells import (
     NEGLIGIBLE_HAZARD,
     logistic,
     mark_eligible,
+    odds_logistic,
     power,
     threat,
     vulnerability,
@@ -215,12 +219,12 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
             for e in range(n_e):
                 if not free[s] or slot_state[r, e] < 0 or war[r, e, s]:
                     continue
-                share = pw / max(pw + exp_pw[e], 1e-12)
-                window = (1.0 - q.strike_patron_weight) * share + q.strike_patron_weight * patron
+                backed = pw * (1.0 + q.strike_patron_weight * patron)
+                window = backed / max(backed + exp_pw[e], 1e-12)
                 hazard = (q.strike_hazard * proximity[r, e, s] ** q.strike_proximity_exponent * weary
                           * (1.0 - deterrence[r, e, s])
                           * logistic(t[e, s] - q.strike_threshold, q.strike_margin_width)
-                          * logistic(window - q.strike_window_threshold, q.strike_margin_width))
+                          * odds_logistic(window, q.strike_window_threshold, q.strike_margin_width))
                 if hazard > NEGLIGIBLE_HAZARD and rng.random() < hazard and t[e, s] > best:
                     chosen, best = e, t[e, s]
             for e in range(n_e):
