@@ -373,7 +373,9 @@ def main() -> None:
     budget = 3.0 - start - n_big * rest_movement
     needs = (f"For 300x on 1 core the step must be about {300.0 / ceiling:.1f} times cheaper"
              if ceiling < 300 else "The simulation alone would reach 300x on 1 core")
-    needs += (f"; for 3 s no step is fast enough while start-up alone takes {start:.1f} s."
+    needs += (f"; for 3 s no step is fast enough: start-up ({start:.1f} s) and the rest of "
+              f"the blocks' work ({n_big * rest_movement:.1f} s, mostly under Python's lock) "
+              "alone take longer."
               if budget <= 0 else
               f"; for 3 s about {n_big * sim / 2 / budget:.0f} times cheaper.")
     lines += ["## Targets", "",
