@@ -334,8 +334,9 @@ class Parameters:
         "gradually)",
         "width of the logistics in the margins of weariness over war tolerance")
     deterrence_decay: float = _p(
-        0.056, 0.005, 0.1, "Fortna 2004, Peace Time (ceasefires deter a new war, less so as "
-        "time passes); assumption; " + CALIBRATED,
+        0.056, 0.005, 0.1, "Fortna 2004, Peace Time (cited for deterrence after a ceasefire; "
+        "its finding, a hazard that falls as peace lasts, runs the other way: docs/odd.md 10.1, "
+        "item 9); assumption; " + CALIBRATED,
         "monthly decay of the deterrence a war's end leaves between its two sides (1 at the "
         "end, scaling the hazard of a new war between them by 1 - deterrence)")
     ceasefire_stalemate_weight: float = _p(
