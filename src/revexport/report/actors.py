@@ -103,30 +103,42 @@ def first_war(replicates: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("share", ascending=False, kind="stable").reset_index(drop=True)
 
 
+def _events_by_state(run_dir: Path, codes: Sequence[str], sql: str, params: list[int],
+                     names: list[str]) -> pd.DataFrame:
+    """The rows of ``sql`` (one a state; ``{events}`` in it stands for the run's committed event
+    files) named ``names``, for the scenario's states only; empty when no events are stored."""
+    events = committed_files(run_dir, "events")
+    if not events:
+        return pd.DataFrame(columns=names)
+    with connection() as con:
+        rows = con.execute(sql.format(events=parquet_list(events)), params).fetchall()
+    out = pd.DataFrame(rows, columns=names)
+    return out[out["state"].astype(str).isin(set(codes))]
+
+
+def _most_frequent_first(table: pd.DataFrame, share: str, columns: list[str]) -> pd.DataFrame:
+    """``columns`` of ``table``, by ``share`` descending, then by state."""
+    return table[columns].sort_values([share, "state"], ascending=[False, True], kind="stable"
+                                      ).reset_index(drop=True)
+
+
 def wars_by_state(run_dir: Path, codes: Sequence[str], n_replicates: int) -> pd.DataFrame:
     """Per state that fought an exporter in some replicate: the share of replicates with at
     least one such war, the mean number of wars a replicate, the share of them the exporter
     opened, and the median month the state's first war began; most frequent first."""
-    columns = ["state", "at_war", "wars_per_replicate", "opened_by_exporter",
-               "median_first_month"]
-    events = committed_files(run_dir, "events")
-    if not events:
-        return pd.DataFrame(columns=columns)
-    with connection() as con:
-        rows = con.execute(
-            "SELECT state, count(*), sum(n), sum(by_exporter), median(first_step) "
-            "FROM (SELECT replicate, state, count(*) AS n, min(step) AS first_step, "
-            "count(*) FILTER (WHERE code = ?) AS by_exporter "
-            f"FROM read_parquet({parquet_list(events)}) WHERE kind = 'war_start' "
-            "GROUP BY replicate, state) GROUP BY state", [STARTED_BY_EXPORTER]).fetchall()
-    out = pd.DataFrame(rows, columns=["state", "pairs", "n", "by_exporter",
-                                      "median_first_month"])
-    out = out[out["state"].astype(str).isin(set(codes))]
+    out = _events_by_state(
+        run_dir, codes,
+        "SELECT state, count(*), sum(n), sum(by_exporter), median(first_step) "
+        "FROM (SELECT replicate, state, count(*) AS n, min(step) AS first_step, "
+        "count(*) FILTER (WHERE code = ?) AS by_exporter "
+        "FROM read_parquet({events}) WHERE kind = 'war_start' "
+        "GROUP BY replicate, state) GROUP BY state", [STARTED_BY_EXPORTER],
+        ["state", "pairs", "n", "by_exporter", "median_first_month"])
     out = out.assign(at_war=out["pairs"] / n_replicates,
                      wars_per_replicate=out["n"] / n_replicates,
                      opened_by_exporter=out["by_exporter"] / out["n"])
-    return out[columns].sort_values(["at_war", "state"], ascending=[False, True], kind="stable"
-                                    ).reset_index(drop=True)
+    return _most_frequent_first(out, "at_war", ["state", "at_war", "wars_per_replicate",
+                                                "opened_by_exporter", "median_first_month"])
 
 
 def coalition_by_year(run_dir: Path, codes: Sequence[str], ends: Sequence[tuple[int, str]],
@@ -159,23 +171,17 @@ def regime_falls(run_dir: Path, codes: Sequence[str], n_replicates: int) -> pd.D
     """Per state whose regime fell in some replicate: the share of replicates in which it fell
     at least once, the median month of its first fall, and the share in which its last new
     regime is aligned with the exporter; most frequent first."""
-    columns = ["state", "fell", "median_first_month", "aligned_at_end"]
-    events = committed_files(run_dir, "events")
-    if not events:
-        return pd.DataFrame(columns=columns)
-    with connection() as con:
-        rows = con.execute(
-            "SELECT state, count(*), median(first_step), count(*) FILTER (WHERE last_code = ?) "
-            "FROM (SELECT replicate, state, min(step) AS first_step, "
-            "arg_max(code, step * 1000000 + file_row_number) AS last_code "
-            f"FROM read_parquet({parquet_list(events)}, file_row_number = true) "
-            "WHERE kind = 'regime_change' GROUP BY replicate, state) GROUP BY state",
-            [ALIGNED]).fetchall()
-    out = pd.DataFrame(rows, columns=["state", "n", "median_first_month", "n_aligned"])
-    out = out[out["state"].astype(str).isin(set(codes))]
+    out = _events_by_state(
+        run_dir, codes,
+        "SELECT state, count(*), median(first_step), count(*) FILTER (WHERE last_code = ?) "
+        "FROM (SELECT replicate, state, min(step) AS first_step, "
+        "arg_max(code, step * 1000000 + file_row_number) AS last_code "
+        "FROM read_parquet({events}, file_row_number = true) "
+        "WHERE kind = 'regime_change' GROUP BY replicate, state) GROUP BY state", [ALIGNED],
+        ["state", "n", "median_first_month", "n_aligned"])
     out = out.assign(fell=out["n"] / n_replicates, aligned_at_end=out["n_aligned"] / n_replicates)
-    return out[columns].sort_values(["fell", "state"], ascending=[False, True], kind="stable"
-                                    ).reset_index(drop=True)
+    return _most_frequent_first(out, "fell", ["state", "fell", "median_first_month",
+                                              "aligned_at_end"])
 
 
 def strongest_movements(run_dir: Path, ends: Sequence[tuple[int, str]],
