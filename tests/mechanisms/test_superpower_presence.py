@@ -30,8 +30,10 @@ def test_presence_defends_clients_in_war_but_does_not_open_strike_windows(make_w
     rows = static.superpower_rows
 
     def support(r: int, s: int) -> float:
-        return presence_support(block.par[r], world.presence, world.alignment, world.occupied,
-                                world.capability, rows, r, s)
+        by_state = np.zeros(static.n_states)
+        presence_support(block.par[r], world.presence, world.alignment, world.occupied,
+                         world.capability, rows, r, by_state)
+        return float(by_state[s])
 
     west = rows[WEST]
     for r in range(0, 500, 50):

@@ -99,8 +99,10 @@ def test_a_state_can_occupy_another(make_world) -> None:
     assert (world.occupied[:, lbn] == syr).all()
     assert (world.alignment[:, lbn] == world.alignment[:, syr]).all()
     q = block.par[0]
-    support = presence_support(q, world.presence, world.alignment, world.occupied,
-                               world.capability, static.superpower_rows, 0, lbn)
+    support = np.zeros(static.n_states)
+    presence_support(q, world.presence, world.alignment, world.occupied, world.capability,
+                     static.superpower_rows, 0, support)
+    support = support[lbn]
     assert support >= q.presence_strength * world.capability[0, syr] > 0
 
 
@@ -140,8 +142,10 @@ def test_an_occupied_state_is_defended_not_targeted_and_keeps_its_regime(make_wo
     static, world, block, s = _primed(make_world, occupied=True)
     rows = static.superpower_rows
     assert not world.presence[:, EAST].any()  # no deployment: the occupying army defends it
-    support = presence_support(block.par[0], world.presence, world.alignment, world.occupied,
-                               world.capability, rows, 0, s)
+    by_state = np.zeros(static.n_states)
+    presence_support(block.par[0], world.presence, world.alignment, world.occupied,
+                     world.capability, rows, 0, by_state)
+    support = by_state[s]
     assert support == block.par[0].presence_strength * world.capability[0, rows[EAST]] > 0
     block.phase("decision")
     assert not block.decisions.obs.valid_target[:, :, s].any()

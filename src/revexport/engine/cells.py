@@ -20,9 +20,9 @@ NEGLIGIBLE_HAZARD = 1e-9
 
 
 @cell
-def power(capability: A, cohesion: A, aid: A, r: int, s: int) -> float:
-    """Effective military capability of state ``s``: capability x cohesion + superpower aid."""
-    return capability[r, s] * cohesion[r, s] + aid[r, s]
+def power(capability: float, cohesion: float, aid: float) -> float:
+    """Effective military capability of a state: capability x cohesion + superpower aid."""
+    return capability * cohesion + aid
 
 
 @cell
@@ -97,19 +97,25 @@ def threat(q: Any, intent: float, proximity: float, exporter_power: float, state
 
 @cell
 def presence_support(q: Any, presence: A, alignment: A, occupied: A, capability: A,
-                     superpower_rows: A, r: int, s: int) -> float:
-    """Capability foreign forces add to the defence of ``s``: ``presence_strength`` x the
-    capability of a superpower that has forces deployed and ``s`` is its client, or of the
-    state (a superpower or another) that occupies ``s`` (its army is there); 0 for others."""
-    out = 0.0
-    occupier = occupied[r, s]
-    for bloc in range(2):
-        row = superpower_rows[bloc]
-        if row >= 0 and ((presence[r, bloc] and alignment[r, s] == bloc) or occupier == row):
-            out += q.presence_strength * capability[r, row]
-    if occupier >= 0 and occupier != superpower_rows[0] and occupier != superpower_rows[1]:
-        out += q.presence_strength * capability[r, occupier]
-    return out
+                     superpower_rows: A, r: int, out: A) -> None:
+    """Set ``out[s]`` (S,) to the capability foreign forces add to the defence of each state
+    ``s`` in replicate ``r``: ``presence_strength`` x the capability of a superpower that has
+    forces deployed and ``s`` is its client, or of the state (a superpower or another) that
+    occupies ``s`` (its army is there); 0 for others.
+
+    Filled for every state at once, once per replicate: called inside the loop over states,
+    the arrays it reads would be reference-counted at every call.
+    """
+    for s in range(out.shape[0]):
+        support = 0.0
+        occupier = occupied[r, s]
+        for bloc in range(2):
+            row = superpower_rows[bloc]
+            if row >= 0 and ((presence[r, bloc] and alignment[r, s] == bloc) or occupier == row):
+                support += q.presence_strength * capability[r, row]
+        if occupier >= 0 and occupier != superpower_rows[0] and occupier != superpower_rows[1]:
+            support += q.presence_strength * capability[r, occupier]
+        out[s] = support
 
 
 @cell

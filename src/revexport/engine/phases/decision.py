@@ -82,7 +82,7 @@ def observe(w: World, st: StaticArrays, par: Any, d: Decisions) -> None:
         for s in range(n_s):
             n_ok += ok[s]
             members += w.coalition[r, s]
-            o.target_power[r, s] = power(cap, coh, aid, r, s)
+            o.target_power[r, s] = power(cap[r, s], coh[r, s], aid[r, s])
             o.protected[r, s] = st.protected_alignment[w.alignment[r, s]]
         sanctioned, n_sp = sanctions_felt(w.sanctioning, w.superpower_sanction, st.gdp_share, r)
         for e in range(n_e):
@@ -91,7 +91,7 @@ def observe(w: World, st: StaticArrays, par: Any, d: Decisions) -> None:
             o.active[r, e] = sitting
             o.economy[r, e] = w.economy[r, x] if sitting else 0.0
             o.legitimacy[r, e] = w.legitimacy[r, x] if sitting else 0.0
-            o.power[r, e] = power(cap, coh, aid, r, x) if sitting else 0.0
+            o.power[r, e] = power(cap[r, x], coh[r, x], aid[r, x]) if sitting else 0.0
             o.cohesion[r, e] = w.cohesion[r, x] if sitting else 0.0
             o.weariness[r, e] = w.weariness[r, x] if sitting else 0.0
             o.threat_felt[r, e] = members / max(n_ok, 1)
@@ -110,41 +110,52 @@ def allocate(w: World, st: StaticArrays, par: Any, d: Decisions, slots: Any) -> 
     half to moral support (propaganda), half to diplomacy -- and no war is opened. Military
     spending goes to the wars under way and those opened now.
     """
+    # The arrays as locals and element by element, no slices: inside the loops each attribute
+    # fetch or view would take and release a reference.
+    shares, spend, strike, war, economy = w.shares, w.spend, w.strike, w.war, w.economy
+    slot_state, war_tolerance, gdp0 = w.slot_state, w.war_tolerance, st.gdp0
+    d_shares, d_strike, d_targets, d_tolerance = d.shares, d.strike, d.targets, d.tolerance
+    article154 = st.article154
     n_r, n_e, n_s = w.intent.shape
+    n_means = shares.shape[2]
+    n_spend = spend.shape[2]
     for r in range(n_r):
         q = par[r]
         for e in range(n_e):
             if not slots[e]:
                 continue
-            x = w.slot_state[r, e]
+            x = slot_state[r, e]
             if x < 0:
-                w.shares[r, e, :] = 0.0
-                w.strike[r, e, :] = False
-                w.spend[r, e, :, :] = 0.0
+                for j in range(n_means):
+                    shares[r, e, j] = 0.0
+                for s in range(n_s):
+                    strike[r, e, s] = False
+                    for j in range(n_spend):
+                        spend[r, e, j, s] = 0.0
                 continue
-            sh = w.shares[r, e]
-            sh[:] = d.shares[r, e]
-            w.war_tolerance[r, e] = d.tolerance[r, e]
+            for j in range(n_means):
+                shares[r, e, j] = d_shares[r, e, j]
+            war_tolerance[r, e] = d_tolerance[r, e]
             for s in range(n_s):
-                w.strike[r, e, s] = d.strike[r, e, s]
-            if st.article154:
-                freed = sh[SUPPORT] + sh[COVERT]
-                sh[SUPPORT] = 0.0
-                sh[COVERT] = 0.0
-                sh[PROPAGANDA] += 0.5 * freed
-                sh[DIPLOMACY] += 0.5 * freed
-                w.strike[r, e, :] = False
-            b = monthly_budget(q, st.gdp0[x], w.economy[r, x])
+                strike[r, e, s] = d_strike[r, e, s] and not article154
+            if article154:
+                freed = shares[r, e, SUPPORT] + shares[r, e, COVERT]
+                shares[r, e, SUPPORT] = 0.0
+                shares[r, e, COVERT] = 0.0
+                shares[r, e, PROPAGANDA] += 0.5 * freed
+                shares[r, e, DIPLOMACY] += 0.5 * freed
+            b = monthly_budget(q, gdp0[x], economy[r, x])
             n_fronts = 0.0
             for s in range(n_s):
-                n_fronts += w.war[r, e, s] or w.strike[r, e, s]
+                n_fronts += war[r, e, s] or strike[r, e, s]
             for s in range(n_s):
-                target = d.targets[r, e, s]
-                w.spend[r, e, Spend.PROPAGANDA, s] = b * sh[PROPAGANDA] * target
-                w.spend[r, e, Spend.SUPPORT, s] = b * sh[SUPPORT] * target
-                w.spend[r, e, Spend.COVERT, s] = b * sh[COVERT] * target
-                front = w.war[r, e, s] or w.strike[r, e, s]
-                w.spend[r, e, Spend.MILITARY, s] = b * sh[MILITARY] * front / n_fronts if front else 0.0
+                target = d_targets[r, e, s]
+                spend[r, e, Spend.PROPAGANDA, s] = b * shares[r, e, PROPAGANDA] * target
+                spend[r, e, Spend.SUPPORT, s] = b * shares[r, e, SUPPORT] * target
+                spend[r, e, Spend.COVERT, s] = b * shares[r, e, COVERT] * target
+                front = war[r, e, s] or strike[r, e, s]
+                spend[r, e, Spend.MILITARY, s] = (b * shares[r, e, MILITARY] * front / n_fronts
+                                                  if front else 0.0)
 
 
 @kernel

@@ -71,14 +71,15 @@ def update(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, t: in
             x = slot_state[r, e]
             if x < 0:
                 continue
-            sh = shares[r, e]
-            export = sh[PROPAGANDA] + sh[SUPPORT] + sh[COVERT] + sh[MILITARY]
+            export = (shares[r, e, PROPAGANDA] + shares[r, e, SUPPORT] + shares[r, e, COVERT]
+                      + shares[r, e, MILITARY])
             # What was spent this month, on the budget before the economy moves.
             export_spend[r, e] += monthly_budget(q, gdp0[x], economy[r, x]) * export
-            extra[x] += (q.domestic_growth_bonus * sh[DOMESTIC] + q.trade_growth_bonus * sh[DIPLOMACY]
+            extra[x] += (q.domestic_growth_bonus * shares[r, e, DOMESTIC]
+                         + q.trade_growth_bonus * shares[r, e, DIPLOMACY]
                          - q.export_spending_drag * export - drag)
             bonus[x] += rally[r, e] + q.hostility_rally * hostility
-            mobilised[x] += q.mobilisation_gain * sh[MILITARY]
+            mobilised[x] += q.mobilisation_gain * shares[r, e, MILITARY]
         for s in range(n_s):
             shock[s] = rng.normal(0.0, q.economy_noise) if q.economy_noise > 0 else 0.0
             economy[r, s] = grown(q, economy[r, s], extra[s] + shock[s], trend_now)

@@ -55,9 +55,9 @@ def perceive(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> 
         q = par[r]
         for e in range(n_e):
             if slot_state[r, e] < 0:
-                intent[r, e, :] = 0.0
+                for s in range(n_s):
+                    intent[r, e, s] = 0.0
                 continue
-            sh = shares[r, e]
             # What is aimed at each state: export spending, and military spending on fronts
             # the exporter opened (defending itself in a war a neighbour began signals nothing).
             military = 0.0
@@ -71,9 +71,9 @@ def perceive(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> 
                 aimed[s] = (spend[r, e, Spend.PROPAGANDA, s] + spend[r, e, Spend.SUPPORT, s]
                             + spend[r, e, Spend.COVERT, s] + m * opened)
                 most = max(most, aimed[s])
-            posture = (sh[PROPAGANDA] + sh[SUPPORT] + sh[COVERT]
-                       + (sh[MILITARY] * offensive / military if military > 0.0 else 0.0))
-            calm = 1.0 - q.reassurance_diplomacy * sh[DIPLOMACY]
+            posture = (shares[r, e, PROPAGANDA] + shares[r, e, SUPPORT] + shares[r, e, COVERT]
+                       + (shares[r, e, MILITARY] * offensive / military if military > 0.0 else 0.0))
+            calm = 1.0 - q.reassurance_diplomacy * shares[r, e, DIPLOMACY]
             # The direct signal to each state, and its sums over each patron's clients and
             # over the coalition (for the spill-over to partners).
             bloc_sum[:] = 0.0

@@ -138,7 +138,8 @@ def record(w: World, st: StaticArrays, par: Any, rec: Records, t: int) -> None:
                 wars += war[r, e, s]
         m[0], m[1], m[2], m[3] = aligned, aligned_pop, movement_sum / max(n_ok, 1), movement_max
         m[4], m[5], m[6], m[7] = wars, members, monarchies, sanctions
-        m[8], m[9], m[10] = economy[r, e0], legitimacy[r, e0], power(capability, cohesion, aid, r, e0)
+        m[8], m[9] = economy[r, e0], legitimacy[r, e0]
+        m[10] = power(capability[r, e0], cohesion[r, e0], aid[r, e0])
         m[11] = exporters
         for c in range(4):
             fs = rec.faction_slot

@@ -67,6 +67,7 @@ def change(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> No
     exporter = np.zeros(n_s, dtype=np.bool_)
     ok = np.zeros(n_s, dtype=np.bool_)
     aligned = np.zeros(n_s, dtype=np.bool_)
+    foreign = np.zeros(n_s)  # capability of foreign forces defending each state
     first_new = initial_exporters.shape[0]
     for r in range(n_r):
         q = par[r]
@@ -94,14 +95,14 @@ def change(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> No
                 spend[r, e, :, :] = 0.0
         # Other regimes fall to their movement (aligned with some chance) or to a coup.
         any_aligned = False
+        presence_support(q, presence, alignment, occupied, capability, superpower_rows, r, foreign)
         for s in range(n_s):
             if not ok[s] or occupied[r, s] >= 0:  # an occupier holds the regime in place
                 continue
-            defended = presence_support(q, presence, alignment, occupied, capability,
-                                        superpower_rows, r, s) > 0
-            res = resilience(q, legitimacy[r, s], repression[r, s], power(capability, cohesion, aid, r, s),
+            res = resilience(q, legitimacy[r, s], repression[r, s],
+                             power(capability[r, s], cohesion[r, s], aid[r, s]),
                              alignment[r, s] != NONALIGNED, aid[r, s] / max(capability0[s], 1e-9),
-                             defended)
+                             foreign[s] > 0)
             if rng.random() < fall_hazard(q, movement[r, s], res):
                 fell[r, s] = True
                 aligned[s] = rng.random() < q.aligned_probability

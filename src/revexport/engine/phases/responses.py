@@ -89,9 +89,9 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
             free[s] = ok[s] and occupied[r, s] < 0
         for e in range(n_e):
             x = slot_state[r, e]
-            exp_pw[e] = power(capability, cohesion, aid, r, x) if x >= 0 else 0.0
+            exp_pw[e] = power(capability[r, x], cohesion[r, x], aid[r, x]) if x >= 0 else 0.0
         for s in range(n_s):
-            pw = power(capability, cohesion, aid, r, s)
+            pw = power(capability[r, s], cohesion[r, s], aid[r, s])
             pw_now[s] = pw
             vuln = vulnerability(q, regime[r, s], movement[r, s], affinity[s], grievance[s])
             best = 0.0
@@ -208,10 +208,10 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
         # the wars the exporters open; power now includes this month's aid.
         for e in range(n_e):
             x = slot_state[r, e]
-            exp_pw[e] = power(capability, cohesion, aid, r, x) if x >= 0 else 0.0
+            exp_pw[e] = power(capability[r, x], cohesion[r, x], aid[r, x]) if x >= 0 else 0.0
             attacked[r, e] = False
         for s in range(n_s):
-            pw = power(capability, cohesion, aid, r, s)
+            pw = power(capability[r, s], cohesion[r, s], aid[r, s])
             weary = max(0.0, 1.0 - q.weariness_deterrence * weariness[r, s])
             patron = 1.0 * (alignment[r, s] != NONALIGNED)
             chosen = -1

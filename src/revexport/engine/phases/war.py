@@ -53,22 +53,27 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
     state_at_war = np.zeros(n_s, dtype=np.bool_)
     state_down = np.zeros((n_e, n_s), dtype=np.bool_)
     exp_down = np.zeros((n_e, n_s), dtype=np.bool_)
+    foreign = np.zeros(n_s)  # capability of foreign forces defending each state
     for r in range(n_r):
         q = par[r]
         for e in range(n_e):
             rally[r, e] = rally[r, e] * (1.0 - q.rally_decay) + q.rally_effect * attacked[r, e]
         # Power shares of each pair, before attrition.
+        defence_known = False  # foreign forces are counted only in a replicate at war
         for e in range(n_e):
             x = slot_state[r, e]
             fronts = 0.0
             for s in range(n_s):
                 fronts += war[r, e, s]
-            exp_pw = power(capability, cohesion, aid, r, x) / max(fronts, 1.0) if x >= 0 else 0.0
+            exp_pw = power(capability[r, x], cohesion[r, x], aid[r, x]) / max(fronts, 1.0) if x >= 0 else 0.0
             for s in range(n_s):
                 if not war[r, e, s]:
                     continue
-                st_pw = power(capability, cohesion, aid, r, s) + presence_support(
-                    q, presence, alignment, occupied, capability, superpower_rows, r, s)
+                if not defence_known:
+                    presence_support(q, presence, alignment, occupied, capability,
+                                     superpower_rows, r, foreign)
+                    defence_known = True
+                st_pw = power(capability[r, s], cohesion[r, s], aid[r, s]) + foreign[s]
                 total = max(exp_pw + st_pw, 1e-12)
                 share_exp[e, s] = exp_pw / total
                 share_st[e, s] = st_pw / total
@@ -120,7 +125,7 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
         # Collapse against the power each side had when its war began; else ceasefire.
         for e in range(n_e):
             x = slot_state[r, e]
-            exp_now = power(capability, cohesion, aid, r, x) if x >= 0 else 0.0
+            exp_now = power(capability[r, x], cohesion[r, x], aid[r, x]) if x >= 0 else 0.0
             exp_weary = weariness[r, x] if x >= 0 else 0.0
             for s in range(n_s):
                 war_end[r, e, s] = 0
@@ -128,7 +133,7 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
                 exp_down[e, s] = False
                 if not war[r, e, s]:
                     continue
-                state_now = power(capability, cohesion, aid, r, s)
+                state_now = power(capability[r, s], cohesion[r, s], aid[r, s])
                 state_down[e, s] = state_now < q.collapse_threshold * war_cap0_state[r, e, s]
                 exp_down[e, s] = (not state_down[e, s]
                                   and exp_now < q.collapse_threshold * war_cap0_exporter[r, e, s])
