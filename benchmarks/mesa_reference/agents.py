@@ -168,6 +168,17 @@ class Nation(mesa.Agent):
             out += strength * self.occupier.capability
         return out
 
+    def other_front(self) -> bool:
+        """Whether an army it is not allied with stands on a land border: a superpower's own,
+        or one occupying a neighbour (allied: of its own bloc; a non-aligned state has none)."""
+        for nb in self.land:
+            owner = nb if nb.bloc is not None else nb.occupier
+            if owner is None or owner is self:
+                continue
+            if self.alignment == NONALIGNED or owner.alignment != self.alignment:
+                return True
+        return False
+
     # -- 1. perception ------------------------------------------------------------------------
     def read_signals(self) -> None:
         """What each exporter aims at this state this month (the direct signal), before any
@@ -347,6 +358,7 @@ class Nation(mesa.Agent):
             return
         p, rng = self.model.p, self.model.random
         own = self.power
+        free = own * (1.0 - p.strike_front_commitment * self.other_front())  # the rest holds a front
         weary = max(0.0, 1.0 - p.weariness_deterrence * self.weariness)
         patron = float(self.alignment != NONALIGNED)
         chosen, best = None, -math.inf
@@ -354,7 +366,7 @@ class Nation(mesa.Agent):
             t = self.threat[ex]
             if ex.home is None or self in ex.wars:
                 continue
-            backed = own * (1.0 + p.strike_patron_weight * patron)  # a patron arms its client
+            backed = free * (1.0 + p.strike_patron_weight * patron)  # a patron arms its client
             window = backed / max(backed + ex.power, 1e-12)
             hazard = (p.strike_hazard * ex.proximity[self] ** p.strike_proximity_exponent * weary
                       * (1.0 - self.deterrence.get(ex, 0.0))

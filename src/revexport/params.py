@@ -272,6 +272,13 @@ class Parameters:
     strike_patron_weight: float = _p(
         0.15, 0.0, 1.0, "assumption",
         "patron backing: a superpower's client brings its power x (1 + this) to its window")
+    strike_front_commitment: float = _p(
+        0.5, 0.0, 0.9, "Walt 1987 (proximate offensive power threatens most); Kux 2001, The "
+        "United States and Pakistan 1947-2000 (a front-line state after the Soviet invasion of "
+        "Afghanistan); share an assumption, not calibrated",
+        "share of its power a state keeps on another front -- an army it is not allied with on "
+        "a land border: a superpower's own, or one occupying a neighbour -- and so cannot bring "
+        "to its window against an exporter")
     strike_proximity_exponent: float = _p(
         2.0, 1.0, 3.0, "Boulding 1962 (loss-of-strength gradient); exponent an assumption",
         "the first-strike hazard scales with proximity to this power")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from revexport.codes import ALIGNED, CEASEFIRE, DEMOCRACY, NONALIGNED, WEST, Spend
+from revexport.codes import ALIGNED, CEASEFIRE, DEMOCRACY, EAST, NONALIGNED, WEST, Spend
 from revexport.engine.phases.regime import fall_hazard, resilience
 
 
@@ -46,12 +46,17 @@ def test_a_more_attractive_exporter_makes_propaganda_work_better(make_world):
 
 
 def _strike_rate_against(make_world, alignment: int, exporter_power_ratio: float,
-                         patron_weight: float) -> float:
+                         patron_weight: float, front_commitment: float = 0.5,
+                         army_next_door: bool = False) -> float:
     """Share of replicates in which IRQ strikes an exporter ``exporter_power_ratio`` times as
-    strong as itself, threat high, under ``alignment``."""
+    strong as itself, threat high, under ``alignment``; with ``army_next_door``, the Soviet
+    Union occupies its neighbour Jordan."""
     static, world, block = make_world(n=2000, strike_hazard=0.5,
                                       strike_patron_weight=patron_weight,
+                                      strike_front_commitment=front_commitment,
                                       strike_window_threshold=0.5, strike_margin_width=0.005)
+    if army_next_door:
+        world.occupied[:, static.codes.index("JOR")] = static.superpower_rows[EAST]
     s = static.codes.index("IRQ")
     e_state = static.initial_exporters[0]
     world.intent[:, 0, :] = 1.0
@@ -69,6 +74,22 @@ def test_a_patron_opens_the_window_of_opportunity(make_world):
     strikes, a non-aligned state does not."""
     assert _strike_rate_against(make_world, WEST, 1.25, 0.8) > 0.2
     assert _strike_rate_against(make_world, NONALIGNED, 1.25, 0.8) == 0.0
+
+
+def test_an_army_on_another_front_narrows_the_window(make_world):
+    """A state that must hold a front against an army it is not allied with brings only the
+    rest of its power to its window: facing an exporter a little weaker than itself it strikes,
+    unless a foreign army stands on another border; a client of that army's bloc is not held."""
+    free = _strike_rate_against(make_world, NONALIGNED, 0.8, 0.0, front_commitment=0.6)
+    held = _strike_rate_against(make_world, NONALIGNED, 0.8, 0.0, front_commitment=0.6,
+                                army_next_door=True)
+    client = _strike_rate_against(make_world, EAST, 0.8, 0.0, front_commitment=0.6)
+    allied = _strike_rate_against(make_world, EAST, 0.8, 0.0, front_commitment=0.6,
+                                  army_next_door=True)
+    assert free > 0.2
+    assert held == 0.0
+    assert client > 0.2
+    assert abs(allied - client) < 0.05  # draws differ (the occupied neighbour acts no more)
 
 
 def test_backing_gives_a_weak_client_no_window(make_world):

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import assert_one_line_error, invoke
 from revexport.codes import EAST
-from revexport.engine.cells import presence_support
+from revexport.engine.cells import other_front, presence_support
 from revexport.scenario import load_scenario, scenario_to_toml
 from revexport.scenario.builtin import CODINGS_FILE, STATES_FILE, _read_csv, derive_state
 from revexport.scenario.load import load_toml
@@ -247,3 +247,27 @@ def test_toml_scenarios_accept_events_tables(tmp_path: Path) -> None:
     # A scenario without events is still valid: the list is optional.
     path.write_text(text.split("[[events]]")[0], encoding="utf-8")
     assert load_toml(path).events == []
+
+
+def test_an_army_next_door_holds_a_front_unless_it_is_an_ally(make_world) -> None:
+    """``other_front``: Turkey (West) borders the Soviet Union; Israel (West) borders Lebanon,
+    which Syria (East) occupies; Syria is not held by its own army in Lebanon; Pakistan
+    (non-aligned) faces a front from the Soviet occupation of Afghanistan on, not before; Iraq
+    has no foreign army on its borders."""
+    start, _ = _event("occupation")
+    static, world, block = make_world(n=2)
+    st = static.arrays
+
+    def fronts() -> set[str]:
+        out = np.zeros(static.n_states, dtype=bool)
+        other_front(world.alignment, world.occupied, st.superpower, st.land_ptr, st.land_idx,
+                    0, out)
+        return {static.codes[s] for s in np.flatnonzero(out)}
+
+    for t in range(start):
+        block.phase("perception", t)
+    before = fronts()
+    block.phase("perception", start)
+    after = fronts()
+    assert {"TUR", "ISR"} <= before and {"PAK", "SYR", "IRQ"}.isdisjoint(before)
+    assert after - before == {"PAK"} and "IRQ" not in after

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from revexport.codes import ALIGNED, MONARCHY
+from revexport.codes import ALIGNED, MONARCHY, NONALIGNED
 from revexport.compiled import cell
 
 A = Any  # an array argument
@@ -116,6 +116,27 @@ def presence_support(q: Any, presence: A, alignment: A, occupied: A, capability:
         if occupier >= 0 and occupier != superpower_rows[0] and occupier != superpower_rows[1]:
             support += q.presence_strength * capability[r, occupier]
         out[s] = support
+
+
+@cell
+def other_front(alignment: A, occupied: A, superpower: A, land_ptr: A, land_idx: A, r: int,
+                out: A) -> None:
+    """Set ``out[s]`` (S,) to whether state ``s`` faces an army it is not allied with on a
+    land border in replicate ``r``: a superpower's own territory, or a neighbour occupied by
+    another state (a superpower or not). Allied: the army's bloc is the state's own (a
+    non-aligned state has no allies). Filled once per replicate, like :func:`presence_support`.
+    """
+    for s in range(out.shape[0]):
+        out[s] = False
+        a = alignment[r, s]
+        for k in range(land_ptr[s], land_ptr[s + 1]):
+            nb = land_idx[k]
+            owner = nb if superpower[nb] >= 0 else occupied[r, nb]
+            if owner < 0 or owner == s:
+                continue
+            if a == NONALIGNED or alignment[r, owner] != a:
+                out[s] = True
+                break
 
 
 @cell

@@ -22,8 +22,11 @@
   (:func:`~revexport.engine.cells.presence_support`) and in its regime's resilience.
 * First strike (Walt 1996): a state strikes an exporter when its threat is high *and* a
   window of opportunity is open -- its share of the pair's effective power (the exporter
-  weakened), its own power raised by ``strike_patron_weight`` if a superpower backs it (backing
-  multiplies what a client brings; it gives a state with no power no window): the hazard is
+  weakened), its own power less the share ``strike_front_commitment`` it keeps on another front
+  when an army it is not allied with stands on a land border
+  (:func:`~revexport.engine.cells.other_front`), raised by ``strike_patron_weight`` if a
+  superpower backs it (backing multiplies what a client brings; it gives a state with no power
+  no window): the hazard is
   scaled by a logistic in each margin (threat over its threshold; the window over its
   threshold on the odds of the balance, :func:`~revexport.engine.cells.odds_logistic`, so a
   far weaker state is far from any window), falls with distance, and is scaled by
@@ -47,6 +50,7 @@ from revexport.engine.cells import (
     logistic,
     mark_eligible,
     odds_logistic,
+    other_front,
     power,
     threat,
     vulnerability,
@@ -69,12 +73,13 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
     war_cap0_exporter, war_cap0_state = w.war_cap0_exporter, w.war_cap0_state
     war_initiator, war_months, weariness = w.war_initiator, w.war_months, w.weariness
     adj_idx, adj_ptr, adj_weight, affinity = st.adj_idx, st.adj_ptr, st.adj_weight, st.affinity
-    capability0, grievance = st.capability0, st.grievance
+    capability0, grievance, land_idx, land_ptr = st.capability0, st.grievance, st.land_idx, st.land_ptr
     protected_alignment, superpower = st.protected_alignment, st.superpower
     superpower_rows = st.superpower_rows
     n_r, n_e, n_s = intent.shape
     ok = np.zeros(n_s, dtype=np.bool_)
     free = np.zeros(n_s, dtype=np.bool_)
+    front = np.zeros(n_s, dtype=np.bool_)  # an army it is not allied with on a land border
     exporter = np.zeros(n_s, dtype=np.bool_)
     t = np.zeros((n_e, n_s))
     t_max = np.zeros(n_s)
@@ -210,8 +215,10 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
             x = slot_state[r, e]
             exp_pw[e] = power(capability[r, x], cohesion[r, x], aid[r, x]) if x >= 0 else 0.0
             attacked[r, e] = False
+        other_front(alignment, occupied, superpower, land_ptr, land_idx, r, front)
         for s in range(n_s):
             pw = power(capability[r, s], cohesion[r, s], aid[r, s])
+            committed = 1.0 - q.strike_front_commitment * front[s]  # the share free to strike
             weary = max(0.0, 1.0 - q.weariness_deterrence * weariness[r, s])
             patron = 1.0 * (alignment[r, s] != NONALIGNED)
             chosen = -1
@@ -219,7 +226,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
             for e in range(n_e):
                 if not free[s] or slot_state[r, e] < 0 or war[r, e, s]:
                     continue
-                backed = pw * (1.0 + q.strike_patron_weight * patron)
+                backed = pw * committed * (1.0 + q.strike_patron_weight * patron)
                 window = backed / max(backed + exp_pw[e], 1e-12)
                 hazard = (q.strike_hazard * proximity[r, e, s] ** q.strike_proximity_exponent * weary
                           * (1.0 - deterrence[r, e, s])
