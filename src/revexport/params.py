@@ -132,7 +132,10 @@ class Parameters:
         0.08, 0.02, 0.2, "SIPRI/COW milex as share of GDP in the region, 1979 (5-15 %)",
         "share of GDP the exporter spends on its external programme")
     propaganda_half_saturation: float = _p(
-        0.01, 0.001, 0.1, "assumption",
+        0.01, 0.0002, 0.02, "range: GAO 1992, GAO/NSIAD-92-150 (the Voice of America spent "
+        "about US$ 300 m a year on 47 language services: US$ 0.013-0.025 bn a month in all, in "
+        "1979 or 1992 dollars, some US$ 0.0005 bn per service): from under half of one national "
+        "service to about all of it at one target; value an assumption",
         "monthly spending (US$ bn) on one means at one target that has half its full effect: "
         "propaganda's pull on the movement, and the hostility the target reads from propaganda "
         "and from support or covert action found")
