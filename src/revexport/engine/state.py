@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from revexport.codes import ALIGNMENTS, BLOCS, EVENT_KINDS, N_MEANS, REGIME_TYPES
@@ -98,7 +97,6 @@ class Static:
     ----------
     arrays : StaticArrays
     codes : list of str, the states' ISO codes
-    adjacency : scipy.sparse.csr_matrix of shape (S, S), land + sea neighbours
     slot_doctrine : tuple of str, length E, the doctrine of each exporter slot
     n_steps : int
 
@@ -107,7 +105,6 @@ class Static:
 
     arrays: StaticArrays
     codes: list[str]
-    adjacency: sp.csr_matrix
     slot_doctrine: tuple[str, ...]
     n_steps: int
 
@@ -119,6 +116,22 @@ class Static:
     @property
     def n_states(self) -> int:
         return len(self.codes)
+
+    @property
+    def adjacency(self) -> Any:
+        """scipy.sparse.csr_matrix (S, S): land + sea neighbours, weight 2 for both (built on
+        demand: scipy is imported only by code that asks for it)."""
+        import scipy.sparse as sp
+
+        a = self.arrays
+        return sp.csr_matrix((a.adj_weight, a.adj_idx, a.adj_ptr), shape=(self.n_states,) * 2)
+
+    def are_neighbours(self, a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.bool_]:
+        """Whether each state ``a[k]`` neighbours ``b[k]`` (by land or sea)."""
+        ar = self.arrays
+        rows = np.repeat(np.arange(self.n_states), np.diff(ar.adj_ptr))
+        edges = rows * self.n_states + ar.adj_idx
+        return np.isin(np.asarray(a) * self.n_states + np.asarray(b), edges)
 
     @property
     def n_slots(self) -> int:
@@ -156,17 +169,21 @@ class Static:
             r += [a, b]
             c += [b, a]
 
-        def adj(kind: str) -> sp.csr_matrix:
-            r, c = pairs[kind]
-            m = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(s, s))
-            m.sum_duplicates()
-            m.data[:] = 1.0
-            m.sort_indices()
-            return m
+        def edges(kind: str) -> I:
+            """The pairs of one kind as sorted unique keys ``row * S + column``."""
+            rows, cols = pairs[kind]
+            return np.unique(np.asarray(rows, dtype=np.int64) * s + np.asarray(cols, dtype=np.int64))
 
-        land, sea = adj("land"), adj("sea")
-        adjacency = (land + sea).tocsr()
-        adjacency.sort_indices()
+        def csr(keys: I) -> tuple[I, I]:
+            """Compressed rows of sorted unique keys: row pointers and column indices."""
+            return np.searchsorted(keys // s, np.arange(s + 1)).astype(np.int64), keys % s
+
+        land_keys, sea_keys = edges("land"), edges("sea")
+        (land_ptr, land_idx), (sea_ptr, sea_idx) = csr(land_keys), csr(sea_keys)
+        # Land and sea together, a pair that is both weighing 2.
+        keys, counts = np.unique(np.concatenate([land_keys, sea_keys]), return_counts=True)
+        adj_ptr, adj_idx = csr(keys)
+        adj_weight = counts.astype(np.float64)
         gdp = col("gdp")
         superpower = np.array([-1 if st.superpower is None else ALIGNMENTS.index(st.superpower)
                                for st in sc.states], dtype=np.int64)
@@ -188,11 +205,9 @@ class Static:
             regime0=ints([REGIME[st.regime] for st in sc.states]),
             alignment0=ints([ALIGNMENTS.index(st.alignment) for st in sc.states]),
             superpower=superpower, superpower_rows=rows, protected_alignment=protected,
-            land_ptr=ints(land.indptr), land_idx=ints(land.indices),
-            sea_ptr=ints(sea.indptr), sea_idx=ints(sea.indices),
-            adj_ptr=ints(adjacency.indptr), adj_idx=ints(adjacency.indices),
-            adj_weight=np.asarray(adjacency.data, dtype=np.float64),
-            degree=np.asarray(adjacency.sum(axis=1), dtype=np.float64).ravel(),
+            land_ptr=land_ptr, land_idx=land_idx, sea_ptr=sea_ptr, sea_idx=sea_idx,
+            adj_ptr=adj_ptr, adj_idx=adj_idx, adj_weight=adj_weight,
+            degree=np.bincount(keys // s, weights=adj_weight, minlength=s).astype(np.float64),
             gdp_share=gdp / gdp.sum(),
             initial_exporters=ints([idx[ex.state] for ex in sc.exporters]),
             coalition_group=np.isin(np.arange(s), [idx[c] for c in sc.coalition_group]),
@@ -205,8 +220,7 @@ class Static:
         )
         slot_doctrine = tuple([doctrine or ex.doctrine for ex in sc.exporters]
                               + [sc.new_exporter_doctrine] * int(new_exporter_slots))
-        return cls(arrays=arrays, codes=list(sc.iso3), adjacency=adjacency,
-                   slot_doctrine=slot_doctrine, n_steps=sc.n_steps)
+        return cls(arrays=arrays, codes=list(sc.iso3), slot_doctrine=slot_doctrine, n_steps=sc.n_steps)
 
 
 class World(NamedTuple):

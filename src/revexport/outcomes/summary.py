@@ -139,14 +139,12 @@ def _first_strike(out: pd.DataFrame, starts: pd.DataFrame, static: Static) -> No
     first = first.set_index("replicate")
     out["first_strike_step"] = first["step"].reindex(out.index).astype(float)
     out["first_strike_by"] = first["state"].reindex(out.index).fillna("")
-    adjacency = static.adjacency
     idx = {c: i for i, c in enumerate(static.codes)}
     a = np.array([idx.get(c, -1) for c in first["state"]], dtype=np.int64)
     b = np.array([idx.get(c, -1) for c in first["exporter"]], dtype=np.int64)
     ok = (a >= 0) & (b >= 0)
     nb = np.zeros(len(first), dtype=bool)
-    if ok.any():
-        nb[ok] = np.asarray(adjacency[a[ok], b[ok]]).ravel() > 0
+    nb[ok] = static.are_neighbours(a[ok], b[ok])
     out["first_strike_neighbour"] = (
         pd.Series(nb, index=first.index).reindex(out.index).fillna(False).astype(bool)
     )
