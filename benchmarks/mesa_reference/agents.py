@@ -303,7 +303,8 @@ class Nation(mesa.Agent):
         power is in, less while its patron does not oppose the exporters, the more the higher
         threat stands over the join threshold), or leave (the more the lower it stands under
         the leave threshold). The threat it balances includes, weighted by
-        ``coalition_leadership``, the mean threat to its weaker neighbours of its bloc."""
+        ``coalition_leadership``, the mean threat to its weaker neighbours of its bloc, and is
+        discounted by ``coalition_front_restraint`` while it holds another front."""
         p, rng = self.model.p, self.model.random
         t = self.max_threat
         if self.sovereign and self.alignment != NONALIGNED:
@@ -312,6 +313,8 @@ class Nation(mesa.Agent):
                    if n.sovereign and n.alignment == self.alignment and n.power < self.power]
             if led:
                 t = max(t, p.coalition_leadership * sum(led) / len(led))
+        # Holding another front, it balances against the greatest threat: the exporters' less.
+        t *= 1.0 - p.coalition_front_restraint * self.other_front()
         if not self.sovereign:
             self.coalition = False
         elif not self.was_member:

@@ -225,6 +225,13 @@ class Parameters:
         "their clients); assumption",
         "reduction of a superpower client's joining hazard while its patron does not itself "
         "oppose (sanction) the exporters")
+    coalition_front_restraint: float = _p(
+        0.5, 0.0, 1.0, "Walt 1987 (a state balances against the greatest threat: a foreign army "
+        "on its border before a neighbour's message); Kux 2001 (Pakistan kept its ties with Iran "
+        "while the Soviet army stood in Afghanistan); assumption, not calibrated",
+        "share by which a state discounts the exporters' threat in balancing (joining and "
+        "leaving the coalition) while it holds a front against an army it is not allied with "
+        "on a land border (the second front of the first-strike rule)")
     coalition_margin_width: float = _p(
         0.05, 0.005, 0.2, "assumption (threat is estimated with error, so a threshold is crossed "
         "gradually; Jervis 1976)",

@@ -92,6 +92,29 @@ def test_an_army_on_another_front_narrows_the_window(make_world):
     assert abs(allied - client) < 0.05  # draws differ (the occupied neighbour acts no more)
 
 
+def test_a_state_holding_another_front_balances_less(make_world):
+    """Balancing against the greatest threat: with a foreign army on another border a state
+    discounts the exporters' threat and joins their coalition far less often; a client of that
+    army's bloc holds no front there and joins as before."""
+
+    def joined(alignment: int, army_next_door: bool) -> float:
+        static, world, block = make_world(n=2000, coalition_front_restraint=0.9,
+                                          coalition_margin_width=0.005, coalition_join_rate=0.5)
+        s = static.codes.index("IRQ")
+        if army_next_door:
+            world.occupied[:, static.codes.index("JOR")] = static.superpower_rows[EAST]
+        world.alignment[:, s] = alignment
+        world.intent[:, 0, :] = 1.0
+        for _ in range(6):
+            block.phase("responses")
+        return float(world.coalition[:, s].mean())
+
+    free = joined(NONALIGNED, army_next_door=False)
+    assert free > 0.5
+    assert joined(NONALIGNED, army_next_door=True) < 0.1 * free
+    assert joined(EAST, army_next_door=True) > 0.5
+
+
 def test_backing_gives_a_weak_client_no_window(make_world):
     """Backing multiplies what a client brings; against an exporter twenty times as strong
     even full backing leaves the window shut."""

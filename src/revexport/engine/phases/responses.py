@@ -9,7 +9,10 @@
   its threat over the join threshold; a member leaves with its own hazard, scaled by a
   logistic in the margin of its threat under a lower threshold (hysteresis). The threat a
   state balances is its highest threat or, if larger, ``coalition_leadership`` x the mean
-  threat to its weaker neighbours of its own bloc (a regional power leads its partners).
+  threat to its weaker neighbours of its own bloc (a regional power leads its partners),
+  discounted by ``coalition_front_restraint`` while it holds a front against an army it is not
+  allied with on a land border (the second front of the first-strike rule, below): it
+  balances against the greatest threat.
 * Sanctions: a state sanctions while its threat exceeds the sanction threshold; a superpower
   sanctions when the mean perceived hostility toward its clients (and itself) passes its
   threshold. Both stop only below ``response_hysteresis`` x their threshold.
@@ -92,6 +95,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
         mark_eligible(slot_state, superpower, regime, r, exporter, ok)
         for s in range(n_s):  # eligible and sovereign: it acts for itself
             free[s] = ok[s] and occupied[r, s] < 0
+        other_front(alignment, occupied, superpower, land_ptr, land_idx, r, front)
         for e in range(n_e):
             x = slot_state[r, e]
             exp_pw[e] = power(capability[r, x], cohesion[r, x], aid[r, x]) if x >= 0 else 0.0
@@ -123,21 +127,22 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
                 legitimacy[r, s] - q.repression_legitimacy_cost * max(delta, 0.0), 0.0), 1.0)
 
         # A state weighs the threat to its weaker neighbours of the same bloc as its own in
-        # part: a regional power leads its partners' balancing.
+        # part: a regional power leads its partners' balancing. A state holding another front
+        # weighs the exporters' threat less: it balances against the greatest threat.
         for s in range(n_s):
             t_join[s] = t_max[s]
             a = alignment[r, s]
-            if not free[s] or a == NONALIGNED:
-                continue
-            led = 0.0
-            n_led = 0.0
-            for k in range(adj_ptr[s], adj_ptr[s + 1]):
-                nb = adj_idx[k]
-                if free[nb] and alignment[r, nb] == a and pw_now[nb] < pw_now[s]:
-                    led += adj_weight[k] * t_max[nb]
-                    n_led += adj_weight[k]
-            if n_led > 0.0:
-                t_join[s] = max(t_max[s], q.coalition_leadership * led / n_led)
+            if free[s] and a != NONALIGNED:
+                led = 0.0
+                n_led = 0.0
+                for k in range(adj_ptr[s], adj_ptr[s + 1]):
+                    nb = adj_idx[k]
+                    if free[nb] and alignment[r, nb] == a and pw_now[nb] < pw_now[s]:
+                        led += adj_weight[k] * t_max[nb]
+                        n_led += adj_weight[k]
+                if n_led > 0.0:
+                    t_join[s] = max(t_max[s], q.coalition_leadership * led / n_led)
+            t_join[s] *= 1.0 - q.coalition_front_restraint * front[s]
 
         # Balancing (against membership before this month), sanctions by states, aid.
         for s in range(n_s):
@@ -215,7 +220,6 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
             x = slot_state[r, e]
             exp_pw[e] = power(capability[r, x], cohesion[r, x], aid[r, x]) if x >= 0 else 0.0
             attacked[r, e] = False
-        other_front(alignment, occupied, superpower, land_ptr, land_idx, r, front)
         for s in range(n_s):
             pw = power(capability[r, s], cohesion[r, s], aid[r, s])
             committed = 1.0 - q.strike_front_commitment * front[s]  # the share free to strike
