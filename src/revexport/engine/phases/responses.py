@@ -29,11 +29,11 @@
   when an army it is not allied with stands on a land border
   (:func:`~revexport.engine.cells.other_front`), raised by ``strike_patron_weight`` if a
   superpower backs it (backing multiplies what a client brings; it gives a state with no power
-  no window): the hazard is
-  scaled by a logistic in each margin (threat over its threshold; the window over its
-  threshold on the odds of the balance, :func:`~revexport.engine.cells.odds_logistic`, so a
-  far weaker state is far from any window), falls with distance, and is scaled by
-  ``1 - deterrence`` after an earlier war between the two ended (the war phase).
+  no window): the hazard is scaled by a logistic in each margin (threat over its threshold;
+  the window over its threshold on the odds of the balance,
+  :func:`~revexport.engine.cells.odds_logistic`, so a far weaker state is far from any window),
+  falls with distance, and is scaled by ``1 - deterrence`` after an earlier war between the two
+  ended (the war phase).
 * Wars the exporters open (``w.strike``, from their doctrines) begin here too.
 * A state under occupation (``w.occupied``, docs/odd.md 7.1) is no independent actor: it
   represses its movement toward at least ``occupation_repression`` (the occupier's), and does
