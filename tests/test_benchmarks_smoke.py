@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -69,6 +72,27 @@ def test_robustness_groups_partition_the_parameters() -> None:
     for group, prefixes in GROUPS.items():
         for prefix in prefixes:
             assert any(n.startswith(prefix) for n in names), (group, prefix)
+
+
+def test_the_hypercube_keeps_each_parameters_values_when_another_is_added(monkeypatch) -> None:
+    """Each column is a Latin hypercube of its range (one value in each of n equal strata), and
+    dropping a parameter leaves the other columns as they were."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks import robustness
+
+    from revexport.params import Parameters
+
+    specs = Parameters.specs()
+    full = robustness.latin_hypercube(24, seed=3)
+    for spec in specs:
+        if spec.integer:
+            continue
+        strata = np.floor((full[spec.name] - spec.low) / (spec.high - spec.low) * 24)
+        assert sorted(strata.astype(int)) == list(range(24)), spec.name
+    monkeypatch.setattr(Parameters, "specs", classmethod(lambda cls: specs[1:]))
+    fewer = robustness.latin_hypercube(24, seed=3)
+    pd.testing.assert_frame_equal(fewer, full[fewer.columns])
+    assert not fewer.equals(robustness.latin_hypercube(24, seed=4))
 
 
 def test_quick_robustness_writes_the_group_analysis(tmp_path) -> None:
