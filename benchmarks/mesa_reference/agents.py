@@ -185,6 +185,7 @@ class Nation(mesa.Agent):
         spill-over from its partners."""
         p, rng = self.model.p, self.model.random
         self.direct = {}
+        self.shown = {}  # what partners read: a war this state began shows them nothing
         for ex in self.model.exporters:
             if ex.home is None:
                 continue
@@ -204,8 +205,11 @@ class Nation(mesa.Agent):
                       + p.signal_support * found_support * sup / (sup + half)
                       + found_covert * cov / (cov + half)
                       + p.signal_posture * ex.threat_posture * aim)
+            self.shown[ex] = signal
             if self in ex.wars:
                 signal = max(signal, 1.0)
+                if ex.wars[self].opened_by_exporter:
+                    self.shown[ex] = signal
             self.direct[ex] = signal
 
     def perceive(self) -> None:
@@ -223,7 +227,7 @@ class Nation(mesa.Agent):
             if self.coalition:
                 groups.append([n for n in self.model.states if n is not self and n.coalition])
             groups.append(self.neighbours)
-            partners = max((sum(n.direct[ex] for n in g) / len(g) for g in groups if g),
+            partners = max((sum(n.shown[ex] for n in g) / len(g) for g in groups if g),
                            default=0.0)
             signal = self.direct[ex] + p.signal_spillover * partners
             signal *= 1.0 - p.reassurance_diplomacy * ex.shares[DIPLOMACY]
@@ -390,16 +394,22 @@ class Nation(mesa.Agent):
                     ex.attacked = True
 
     # -- 6. regime change ---------------------------------------------------------------------
-    def regime_hazard(self) -> float:
-        """Monthly hazard that the regime falls to its movement: high when the movement
-        exceeds the regime's resilience."""
+    def resilience(self) -> float:
+        """How much movement the regime withstands: legitimacy, repression, armed strength and
+        patronage."""
         p = self.model.p
         capability = 1.0 - math.exp(-self.power / p.resilience_capability_scale)
         patron = min(1.0, p.patron_client_weight * (self.alignment != NONALIGNED)
                      + self.aid / max(self.capability0, 1e-9) + (self.presence_support() > 0))
-        resilience = (p.resilience_legitimacy * self.legitimacy
-                      + p.resilience_repression * self.repression
-                      + p.resilience_capability * capability + p.resilience_patron * patron)
+        return (p.resilience_legitimacy * self.legitimacy
+                + p.resilience_repression * self.repression
+                + p.resilience_capability * capability + p.resilience_patron * patron)
+
+    def regime_hazard(self) -> float:
+        """Monthly hazard that the regime falls to its movement: high when the movement
+        exceeds the regime's resilience."""
+        p = self.model.p
+        resilience = self.resilience()
         # Counted above the hazard at no movement: without a movement only a coup brings it down.
         width = p.regime_hazard_width
         return min(1.0, p.regime_hazard * (math.exp((self.movement - resilience) / width)
@@ -408,8 +418,8 @@ class Nation(mesa.Agent):
     def exporter_hazard(self) -> float:
         """Monthly hazard that an exporting regime falls as its legitimacy collapses."""
         p = self.model.p
-        return min(1.0, p.regime_hazard * math.exp(
-            (p.exporter_collapse_legitimacy - self.legitimacy) / p.regime_hazard_width))
+        return min(1.0, p.exporter_collapse_hazard * math.exp(
+            (p.exporter_collapse_legitimacy - self.legitimacy) / p.exporter_collapse_width))
 
     def new_regime(self, regime: int) -> None:
         """A fresh slate: middling legitimacy, no movement; it keeps the repression it found."""

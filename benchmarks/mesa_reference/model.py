@@ -1,5 +1,8 @@
 """The revexport rules written as a Mesa 3.3 model: one agent per state, one step per month.
 
+Mesa 3.3 is the newest release that installs on Python 3.11, the project's Python (Mesa 3.4
+and later require Python 3.12).
+
 This is the reference the engine is measured against, for speed and for statistical
 equivalence, written the way a Mesa user would write it and independently of the engine:
 states, superpowers and exporters are ``mesa.Agent`` objects holding their own attributes
@@ -246,9 +249,10 @@ class RevolutionModel(mesa.Model):
                     coups.append(n)
             elif n.exporter is not None and rng.random() < n.exporter_hazard():
                 exporter_falls.append(n)
-        # A regime that falls to its movement is aligned with some probability; every other
-        # fall brings military rule.
-        aligned = [n for n in falls if rng.random() < p.aligned_probability]
+        # A regime that falls to its movement is aligned with some probability, the less the
+        # weaker the movement was than the regime; every other fall brings military rule.
+        aligned = [n for n in falls if rng.random() < p.aligned_probability
+                   * min(1.0, n.movement / max(n.resilience(), 1e-12))]
         fell = falls + coups + exporter_falls
         self.regime_changes += len(fell)
         for n in fell:

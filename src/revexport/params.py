@@ -393,10 +393,26 @@ class Parameters:
     new_regime_legitimacy: float = _p(
         0.5, 0.3, 0.7, "assumption", "legitimacy a new regime starts with and drifts back to")
     aligned_probability: float = _p(
-        0.5, 0.1, 0.9, "assumption", "chance that a fallen regime is replaced by an aligned one")
+        0.5, 0.1, 0.9, "Skocpol 1979; Nepstad 2011 (a movement takes power where the coercive "
+        "apparatus breaks or defects; otherwise the army fills the vacuum); chance an assumption",
+        "chance that a regime fallen to its movement is replaced by an aligned one when the "
+        "movement was at least as strong as the regime's resilience; in proportion below it")
     exporter_collapse_legitimacy: float = _p(
         0.12, 0.05, 0.3, "assumption",
-        "legitimacy at which an exporter's regime falls with hazard regime_hazard")
+        "legitimacy at which an exporter's regime falls with hazard exporter_collapse_hazard")
+    exporter_collapse_hazard: float = _p(
+        0.02, 0.005, 0.05, "assumption (a regime at the end of its legitimacy falls within two "
+        "to sixteen years); the movements' regime_hazard's default",
+        "monthly hazard of an exporter's fall at exporter_collapse_legitimacy (the exporter's "
+        "own, not the movements' regime_hazard)")
+    exporter_collapse_width: float = _p(
+        0.05, 0.02, 0.2, "Levitsky & Way 2013, The Durability of Revolutionary Regimes "
+        "(revolutionary regimes outlast other autocracies through war and economic crisis); "
+        "Geddes 1999 (single-party regimes last 24.7 years on average): at the top of the range an "
+        "exporter of middling legitimacy (0.5) falls about as fast as that average at the default "
+        "collapse level and hazard; the default an assumption",
+        "scale of an exporter's collapse hazard: it grows e-fold per this much legitimacy below "
+        "exporter_collapse_legitimacy (the exporter's own, not a movement's margin)")
     coup_hazard: float = _p(
         0.0008, 0.0, 0.005, "Powell & Thyne 2011 coup base rates; assumption",
         "monthly hazard of a coup at zero legitimacy (scaled by 1 - legitimacy)")

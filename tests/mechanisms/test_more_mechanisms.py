@@ -255,6 +255,7 @@ def test_a_new_exporter_in_a_vacated_slot_starts_afresh_but_the_slot_keeps_its_c
     """A newly aligned state that takes the slot of a fallen exporter inherits none of its
     successes or doctrine memory; the slot's cumulative costs are the run's totals and stay."""
     static, world, block = make_world(n=500, regime_hazard_width=0.02,
+                                      exporter_collapse_width=0.02,
                                       aligned_probability=0.9, coup_hazard=0.0)
     fallen, rising = static.codes.index("YAR"), static.codes.index("OMN")
     world.slot_state[:, 1] = fallen  # a newly aligned exporter in the first new slot...

@@ -26,6 +26,7 @@ from revexport.codes import (
     NONALIGNED,
     PROPAGANDA,
     STARTED_BY_EXPORTER,
+    STARTED_BY_STATE,
     Spend,
 )
 from revexport.engine import cells
@@ -108,13 +109,14 @@ def test_posture_is_read_in_proportion_to_what_is_aimed_at_a_state(make_world) -
 
 
 def test_threat_to_partners_spills_over(make_world) -> None:
-    """With only a war with one state, another reads ``signal_spillover`` x the largest of the
-    mean direct signals to its patron's other clients and to its neighbours; a state with
-    neither among the war's neighbours or clients reads nothing."""
+    """With only a war the exporter opened on one state, another reads ``signal_spillover`` x
+    the largest of the mean direct signals to its patron's other clients and to its
+    neighbours; a state with neither among the war's neighbours or clients reads nothing."""
     static, world, block = _quiet_perception(make_world, signal_spillover=1.0)
     codes = static.codes
     irq = codes.index("IRQ")
     world.war[:, 0, irq] = True
+    world.war_initiator[:, 0, irq] = STARTED_BY_EXPORTER
     block.phase("perception")
     adjacency = static.adjacency.toarray()
     for code in ("KWT", "SYR", "AFG", "JOR"):
@@ -128,6 +130,20 @@ def test_threat_to_partners_spills_over(make_world) -> None:
                                    err_msg=code)
     assert np.all(world.intent[:, 0, codes.index("LBY")] == 0.0)
     np.testing.assert_allclose(world.intent[:, 0, irq], 0.5, rtol=1e-12)
+
+
+def test_a_war_a_state_began_is_not_read_by_its_partners(make_world) -> None:
+    """The same war begun by the state: it reads the exporter as fully hostile, its
+    neighbours and its patron's other clients read nothing from it."""
+    static, world, block = _quiet_perception(make_world, signal_spillover=1.0)
+    codes = static.codes
+    irq = codes.index("IRQ")
+    world.war[:, 0, irq] = True
+    world.war_initiator[:, 0, irq] = STARTED_BY_STATE
+    block.phase("perception")
+    np.testing.assert_allclose(world.intent[:, 0, irq], 0.5, rtol=1e-12)
+    others = [s for s in range(len(codes)) if s != irq and codes[s] != "IRN"]
+    assert np.all(world.intent[:, 0, others] == 0.0)
 
 
 # -- movements -------------------------------------------------------------------------------
@@ -385,6 +401,27 @@ def test_empirical_fall_rate_matches_the_threshold_hazard(make_world) -> None:
     assert abs(low.fell[:, s].mean() - expected) < 4 * math.sqrt(expected / n)
 
 
+def test_a_regime_that_falls_to_a_weak_movement_falls_mostly_to_its_army(make_world) -> None:
+    """A movement at half the regime's resilience brings it to power in half the falls that
+    one at resilience would: aligned_probability x min(1, movement / resilience)."""
+    n = 40000
+    static, world, block = make_world(n=n, seed=7, coup_hazard=0.0, aligned_probability=0.8,
+                                      regime_hazard=0.2, regime_hazard_width=0.3)
+    q = block.par[0]
+    s = static.codes.index("YAR")
+    pw = world.capability[0, s] * world.cohesion[0, s]
+    resilience = (q.resilience_legitimacy * world.legitimacy[0, s]
+                  + q.resilience_repression * world.repression[0, s]
+                  + q.resilience_capability * (1.0 - math.exp(-pw / q.resilience_capability_scale)))
+    world.movement[:, s] = resilience / 2.0
+    block.phase("regime")
+    fell = world.fell[:, s]
+    assert fell.sum() > 1000
+    aligned = (world.regime[fell, s] == ALIGNED).mean()
+    assert abs(aligned - 0.4) < 4 * math.sqrt(0.24 / fell.sum())
+    assert np.all(world.regime[fell, s][world.regime[fell, s] != ALIGNED] == MILITARY_RULE)
+
+
 def test_no_movement_brings_no_regime_down_however_wide_the_hazard(make_world) -> None:
     """Without a movement the fall hazard is 0 at any width: a regime's instability without a
     movement is the coup hazard's, and a coup never brings an aligned regime."""
@@ -401,6 +438,24 @@ def test_no_movement_brings_no_regime_down_however_wide_the_hazard(make_world) -
     coup.movement[:] = 0.0
     coup_block.phase("regime")
     assert coup.fell.any() and not (coup.regime == ALIGNED).any()
+
+
+def test_an_exporter_falls_at_its_own_collapse_hazard_not_the_movements(make_world) -> None:
+    """A sitting exporter falls with exporter_collapse_hazard x exp((collapse level -
+    legitimacy) / exporter_collapse_width), whatever the base and width of the movements'
+    hazard; its slot is then vacated."""
+    n = 8000
+    static, world, block = make_world(n=n, seed=6, coup_hazard=0.0, exporter_collapse_hazard=0.05,
+                                      exporter_collapse_legitimacy=0.12,
+                                      exporter_collapse_width=0.1, regime_hazard=0.2,
+                                      regime_hazard_width=0.02)
+    x = static.codes.index("IRN")
+    world.movement[:] = 0.0
+    world.legitimacy[:, x] = 0.12 - 0.1 * math.log(2.0)  # twice the hazard at the collapse level
+    block.phase("regime")
+    fell = world.fell[:, x]
+    assert abs(fell.mean() - 0.1) < 4 * math.sqrt(0.1 * 0.9 / n)
+    assert np.all(world.slot_state[fell, 0] == -1) and np.all(world.slot_state[~fell, 0] == x)
 
 
 # -- home ------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ not read as export by third states) -- heard in proportion to how much of the ex
 is aimed at the state, relative to its main target, and in full by a regime the message condemns
 by name (a monarchy; Walt 1996). Threat spills over: a state also reads what is aimed at its
 partners, the largest of the mean direct signals to the other clients of its patron, to the
-other coalition members (for a member) and to its neighbours. Diplomacy reassures. The signal is
+other coalition members (for a member) and to its neighbours; a war a partner began is read as
+intent by that partner only. Diplomacy reassures. The signal is
 inflated by a misperception bias (Jervis 1976) and folded into the estimate by exponential
 smoothing, with noise. Threat itself (Walt's aggregate power, proximity, offensive capability,
 intentions) is computed from this estimate where it is used
@@ -48,6 +49,7 @@ def perceive(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> 
     superpower = st.superpower
     n_r, n_e, n_s = intent.shape
     direct = np.zeros(n_s)
+    shown = np.zeros(n_s)  # what partners read of each state's signal
     aimed = np.zeros(n_s)
     bloc_sum = np.zeros(2)
     bloc_n = np.zeros(2)
@@ -98,15 +100,20 @@ def perceive(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> 
                      + q.signal_support * found_support * (support / (support + half))
                      + 1.0 * found_covert * (covert / (covert + half))
                      + q.signal_posture * posture * aim)
+                # A war is read as intent by the state fighting it, but by its partners only
+                # if the exporter opened it: a war the state began shows them nothing.
+                shown[s] = x
                 if war[r, e, s]:
                     x = max(x, 1.0)
+                    if war_initiator[r, e, s] == STARTED_BY_EXPORTER:
+                        shown[s] = x
                 direct[s] = x
                 a = alignment[r, s]
                 if a != NONALIGNED and superpower[s] < 0:
-                    bloc_sum[a] += x
+                    bloc_sum[a] += shown[s]
                     bloc_n[a] += 1.0
                 if coalition[r, s]:
-                    coalition_sum += x
+                    coalition_sum += shown[s]
                     coalition_n += 1.0
             x_own = slot_state[r, e]
             for s in range(n_s):
@@ -118,13 +125,13 @@ def perceive(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> 
                 partners = 0.0
                 a = alignment[r, s]
                 if a != NONALIGNED and superpower[s] < 0 and bloc_n[a] > 1.0:
-                    partners = (bloc_sum[a] - direct[s]) / (bloc_n[a] - 1.0)
+                    partners = (bloc_sum[a] - shown[s]) / (bloc_n[a] - 1.0)
                 if coalition[r, s] and coalition_n > 1.0:
-                    partners = max(partners, (coalition_sum - direct[s]) / (coalition_n - 1.0))
+                    partners = max(partners, (coalition_sum - shown[s]) / (coalition_n - 1.0))
                 if degree[s] > 0.0:
                     near = 0.0
                     for k in range(adj_ptr[s], adj_ptr[s + 1]):
-                        near += adj_weight[k] * direct[adj_idx[k]]
+                        near += adj_weight[k] * shown[adj_idx[k]]
                     partners = max(partners, near / degree[s])
                 signal = direct[s] + q.signal_spillover * partners
                 signal = min(max(signal * calm * (1.0 + q.misperception_bias), 0.0), 1.0)

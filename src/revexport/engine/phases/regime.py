@@ -4,10 +4,10 @@ Resilience = weighted legitimacy, repression, military capability (saturating) a
 (superpower client, aid, the patron's forces deployed). A regime falls with monthly hazard
 ``regime_hazard x exp((movement - resilience) / regime_hazard_width)`` less its value at no
 movement (capped at 1): zero without a movement, small while the movement is well below
-resilience, near certain far above it. A fallen regime is
-aligned with probability ``aligned_probability``, otherwise the army takes over. Coups (hazard
-scaled by 1 - legitimacy) bring military rule. An exporter whose legitimacy collapses can fall
-too, and then stops exporting.
+resilience, near certain far above it. A fallen regime is aligned with probability
+``aligned_probability x min(1, movement / resilience)``, otherwise the army takes over. Coups
+(hazard scaled by 1 - legitimacy) bring military rule. An exporter whose legitimacy collapses
+can fall too, at its own hazard and width, and then stops exporting.
 
 A state under occupation keeps its regime while it lasts (docs/odd.md, 7.1).
 
@@ -81,8 +81,8 @@ def change(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> No
             x = slot_state[r, e]
             if x < 0:
                 continue
-            hazard = min(1.0, q.regime_hazard * math.exp(
-                (q.exporter_collapse_legitimacy - legitimacy[r, x]) / q.regime_hazard_width))
+            hazard = min(1.0, q.exporter_collapse_hazard * math.exp(
+                (q.exporter_collapse_legitimacy - legitimacy[r, x]) / q.exporter_collapse_width))
             if rng.random() < hazard:
                 fell[r, x] = True
                 for s in range(n_s):
@@ -105,7 +105,10 @@ def change(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> No
                              foreign[s] > 0)
             if rng.random() < fall_hazard(q, movement[r, s], res):
                 fell[r, s] = True
-                aligned[s] = rng.random() < q.aligned_probability
+                # The movement takes power the more surely the nearer it came to what the
+                # regime could withstand; a regime that falls to a weaker one falls to its army.
+                aligned[s] = rng.random() < q.aligned_probability * min(
+                    1.0, movement[r, s] / max(res, 1e-12))
                 any_aligned = any_aligned or aligned[s]
             elif rng.random() < q.coup_hazard * (1.0 - legitimacy[r, s]):
                 fell[r, s] = True
