@@ -100,6 +100,45 @@ def latin_hypercube(n_sets: int, seed: int) -> pd.DataFrame:
     return design
 
 
+#: Values of a parameter in the one-at-a-time scan, evenly over its declared range.
+SCAN_POINTS = 9
+
+
+def scan_section(strongest: dict[str, str], reps: int, seed: int, workers: int) -> list[str]:
+    """Markdown: for the parameter each check hangs on most, the check's share along that
+    parameter's declared range with every other parameter at its default, and the part of
+    the range in which the check holds."""
+    specs = {s.name: s for s in Parameters.specs()}
+    defaults = Parameters().to_dict()
+    names = list(dict.fromkeys(strongest.values()))
+    rows = []
+    for name in names:
+        for v in np.linspace(specs[name].low, specs[name].high, SCAN_POINTS):
+            rows.append({**defaults, name: float(v)})
+    with tempfile.TemporaryDirectory() as tmp:
+        run = run_ensemble(SCENARIO, doctrine=DOCTRINE, replicates=reps, seed=seed,
+                           out_dir=tmp, design=pd.DataFrame(rows), workers=workers,
+                           record_movement=False)
+    shares = set_shares(run.replicates)
+    lines = ["", "## One parameter at a time", "",
+             f"For the parameter each check hangs on most (above), the check's share of "
+             f"replicates at {SCAN_POINTS} values evenly over its declared range, every other "
+             f"parameter at its default ({reps} replicates each), and the part of the range "
+             f"over which the check holds (at least {SHARE_THRESHOLD:.0%}). A check that holds "
+             "over only part of one parameter's range is unlikely to hold in much more than "
+             "that part of the hypercube's sets, unless other parameters move the edge.", "",
+             "| check | parameter | " + " | ".join(f"v{k + 1}" for k in range(SCAN_POINTS))
+             + " | holds over |", "|---|---|" + "---|" * (SCAN_POINTS + 1)]
+    for c, name in strongest.items():
+        k = names.index(name)
+        part = shares.iloc[k * SCAN_POINTS:(k + 1) * SCAN_POINTS][c].to_numpy()
+        grid = np.linspace(specs[name].low, specs[name].high, SCAN_POINTS)
+        cells = [f"{g:.3g}: {x:.2f}" for g, x in zip(grid, part, strict=True)]
+        lines.append(f"| {c} | `{name}` | " + " | ".join(cells)
+                     + f" | {(part >= SHARE_THRESHOLD).mean():.0%} of the values |")
+    return lines
+
+
 def set_shares(replicates: pd.DataFrame) -> pd.DataFrame:
     """Per design row, the share of its replicates meeting each check."""
     checks = pattern_checks(replicates).astype(float)
@@ -185,6 +224,7 @@ def main() -> None:
         "|---|---|---|---|",
     ]
     values = lhs_design
+    strongest: dict[str, str] = {}
     for c in CHECKS:
         rows = []
         for name in values.columns:
@@ -192,8 +232,12 @@ def main() -> None:
                 continue
             rho, p = stats.spearmanr(values[name], lhs[c].to_numpy())
             rows.append((name, float(rho), float(p)))
-        for name, rho, p in sorted(rows, key=lambda r: -abs(r[1]))[:5]:
+        ranked = sorted(rows, key=lambda r: -abs(r[1]))
+        if ranked:
+            strongest[c] = ranked[0][0]
+        for name, rho, p in ranked[:5]:
             lines.append(f"| {c} | `{name}` | {rho:+.2f} | {p:.2g} |")
+    lines += scan_section(strongest, reps, args.seed, args.workers)
     lines += [
         "",
         "## The mechanisms the fit hangs on",

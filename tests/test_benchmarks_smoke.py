@@ -106,3 +106,5 @@ def test_quick_robustness_writes_the_group_analysis(tmp_path) -> None:
     assert "## The mechanisms the fit hangs on" in text
     assert "| coalition | " in text  # a row per mechanism group
     assert "Drawn alone, the groups that break the fit most:" in text
+    scan = text.split("## One parameter at a time")[1].split("## ")[0]
+    assert scan.count(" of the values |") == 3  # one row per check
