@@ -103,7 +103,11 @@ def change(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> No
                              power(capability[r, s], cohesion[r, s], aid[r, s]),
                              alignment[r, s] != NONALIGNED, aid[r, s] / max(capability0[s], 1e-9),
                              foreign[s] > 0)
-            if rng.random() < fall_hazard(q, movement[r, s], res):
+            # The hazard is at most regime_hazard while the movement is below resilience, so
+            # a draw above it needs no exponentials (the same draw, the same outcome).
+            u = rng.random()
+            if (movement[r, s] > res or u < q.regime_hazard) and u < fall_hazard(
+                    q, movement[r, s], res):
                 fell[r, s] = True
                 # The movement takes power the more surely the nearer it came to what the
                 # regime could withstand; a regime that falls to a weaker one falls to its army.
