@@ -9,11 +9,10 @@ is aimed at the state, relative to its main target, and in full by a regime the 
 by name (a monarchy; Walt 1996). Threat spills over: a state also reads what is aimed at its
 partners, the largest of the mean direct signals to the other clients of its patron, to the
 other coalition members (for a member) and to its neighbours; a war a partner began is read as
-intent by that partner only. Diplomacy reassures. The signal is
-inflated by a misperception bias (Jervis 1976) and folded into the estimate by exponential
-smoothing, with noise. Threat itself (Walt's aggregate power, proximity, offensive capability,
-intentions) is computed from this estimate where it is used
-(:func:`revexport.engine.cells.threat`).
+intent by that partner only. Diplomacy reassures. The signal is inflated by a misperception
+bias (Jervis 1976) and folded into the estimate by exponential smoothing, with noise. Threat
+itself (Walt's aggregate power, proximity, offensive capability, intentions) is computed from
+this estimate where it is used (:func:`revexport.engine.cells.threat`).
 """
 
 from __future__ import annotations
