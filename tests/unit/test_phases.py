@@ -108,16 +108,23 @@ def test_posture_is_read_in_proportion_to_what_is_aimed_at_a_state(make_world) -
     assert np.all(world.intent[:, 0, egy] == 0.0)
 
 
+def _war_on_iraq(make_world, initiator: int):
+    """A month of perception with full spill-over and only a war with Iraq, begun by
+    ``initiator``."""
+    static, world, block = _quiet_perception(make_world, signal_spillover=1.0)
+    irq = static.codes.index("IRQ")
+    world.war[:, 0, irq] = True
+    world.war_initiator[:, 0, irq] = initiator
+    block.phase("perception")
+    return static, world, irq
+
+
 def test_threat_to_partners_spills_over(make_world) -> None:
     """With only a war the exporter opened on one state, another reads ``signal_spillover`` x
     the largest of the mean direct signals to its patron's other clients and to its
     neighbours; a state with neither among the war's neighbours or clients reads nothing."""
-    static, world, block = _quiet_perception(make_world, signal_spillover=1.0)
+    static, world, irq = _war_on_iraq(make_world, STARTED_BY_EXPORTER)
     codes = static.codes
-    irq = codes.index("IRQ")
-    world.war[:, 0, irq] = True
-    world.war_initiator[:, 0, irq] = STARTED_BY_EXPORTER
-    block.phase("perception")
     adjacency = static.adjacency.toarray()
     for code in ("KWT", "SYR", "AFG", "JOR"):
         s = codes.index(code)
@@ -135,12 +142,8 @@ def test_threat_to_partners_spills_over(make_world) -> None:
 def test_a_war_a_state_began_is_not_read_by_its_partners(make_world) -> None:
     """The same war begun by the state: it reads the exporter as fully hostile, its
     neighbours and its patron's other clients read nothing from it."""
-    static, world, block = _quiet_perception(make_world, signal_spillover=1.0)
+    static, world, irq = _war_on_iraq(make_world, STARTED_BY_STATE)
     codes = static.codes
-    irq = codes.index("IRQ")
-    world.war[:, 0, irq] = True
-    world.war_initiator[:, 0, irq] = STARTED_BY_STATE
-    block.phase("perception")
     np.testing.assert_allclose(world.intent[:, 0, irq], 0.5, rtol=1e-12)
     others = [s for s in range(len(codes)) if s != irq and codes[s] != "IRN"]
     assert np.all(world.intent[:, 0, others] == 0.0)
