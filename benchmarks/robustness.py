@@ -14,7 +14,9 @@ Correlations miss what only matters jointly, so the parameters are also taken in
 per mechanism (:data:`GROUPS`), and the same sets are run twice more per group, in the same
 design: once with the group held at its defaults (how far the fit would stand if that
 mechanism's uncertainty were removed) and once with only the group drawn, every other
-parameter at its default (how far that mechanism's uncertainty alone breaks it).
+parameter at its default (how far that mechanism's uncertainty alone breaks it). A second,
+small design then scans, one at a time, the parameter each check hangs on most over its
+range, the others at their defaults (:func:`scan_section`).
 
 Run: ``python benchmarks/robustness.py`` (3 to 8 minutes on 2 cores), or ``--quick``; writes
 ``docs/robustness.md``.
@@ -111,10 +113,8 @@ def scan_section(strongest: dict[str, str], reps: int, seed: int, workers: int) 
     specs = {s.name: s for s in Parameters.specs()}
     defaults = Parameters().to_dict()
     names = list(dict.fromkeys(strongest.values()))
-    rows = []
-    for name in names:
-        for v in np.linspace(specs[name].low, specs[name].high, SCAN_POINTS):
-            rows.append({**defaults, name: float(v)})
+    grids = {name: np.linspace(specs[name].low, specs[name].high, SCAN_POINTS) for name in names}
+    rows = [{**defaults, name: float(v)} for name in names for v in grids[name]]
     with tempfile.TemporaryDirectory() as tmp:
         run = run_ensemble(SCENARIO, doctrine=DOCTRINE, replicates=reps, seed=seed,
                            out_dir=tmp, design=pd.DataFrame(rows), workers=workers,
@@ -132,8 +132,7 @@ def scan_section(strongest: dict[str, str], reps: int, seed: int, workers: int) 
     for c, name in strongest.items():
         k = names.index(name)
         part = shares.iloc[k * SCAN_POINTS:(k + 1) * SCAN_POINTS][c].to_numpy()
-        grid = np.linspace(specs[name].low, specs[name].high, SCAN_POINTS)
-        cells = [f"{g:.3g}: {x:.2f}" for g, x in zip(grid, part, strict=True)]
+        cells = [f"{g:.3g}: {x:.2f}" for g, x in zip(grids[name], part, strict=True)]
         lines.append(f"| {c} | `{name}` | " + " | ".join(cells)
                      + f" | {(part >= SHARE_THRESHOLD).mean():.0%} of the values |")
     return lines
