@@ -238,20 +238,24 @@ class Nation(mesa.Agent):
 
     # -- 3. movements -------------------------------------------------------------------------
     def update_movement(self) -> None:
-        """The movement grows with propaganda, support, contagion and grievance; repression
-        and decay shrink it."""
+        """The movement grows with propaganda, support (what reaches it), contagion and
+        grievance; repression and decay shrink it."""
         p = self.model.p
         noise = self.model.random.gauss(0.0, p.movement_noise)
         if not self.eligible:
             self.movement = 0.0
             return
+        # Support crosses a land border from a friendly state in full; from farther it loses
+        # strength with distance.
+        route = any(n.exporter is not None or n.regime == ALIGNED for n in self.land)
         pull = support = 0.0
         for ex in self.model.exporters:
             spend = ex.spend.get(self)
             if spend is not None:
                 prop = spend.propaganda
                 pull += prop / (prop + p.propaganda_half_saturation) * ex.attractiveness
-                support += spend.support + spend.covert
+                reach = 1.0 if route else ex.proximity[self] ** p.support_reach_exponent
+                support += (spend.support + spend.covert) * reach
         capacity = (p.support_capacity_scale * p.security_budget_fraction * self.gdp0
                     * self.economy / 12.0 * (1.0 + self.repression))
         armed = support / (support + capacity)

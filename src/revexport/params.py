@@ -156,6 +156,13 @@ class Parameters:
     movement_support_growth: float = _p(
         0.08, 0.005, 0.2, "assumption",
         "monthly growth at material support far above the target's capacity, x affinity x grievance")
+    support_reach_exponent: float = _p(
+        1.0, 0.0, 2.0, "Boulding 1962 (loss-of-strength gradient); Salehyan 2009, Rebels without "
+        "Borders (material support to rebels flows across land borders and through friendly "
+        "neighbouring states); exponent an assumption",
+        "share of material support and covert action that reaches a movement: the exporter's "
+        "proximity to the state to this power, in full across a land border with an exporter or "
+        "an aligned regime; at 0 it reaches every state in full")
     support_capacity_scale: float = _p(
         0.05, 0.005, 0.5, "assumption",
         "target capacity = this x the target's monthly security budget (US$ bn)")

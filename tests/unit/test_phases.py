@@ -194,6 +194,42 @@ def test_propaganda_growth_follows_its_saturating_formula(make_world) -> None:
     assert world.movement[0, s] - quiet.movement[0, s] == pytest.approx(extra, rel=1e-10)
 
 
+def _supported(make_world, state: str, support: float, aligned_neighbour: str | None = None,
+               **overrides: float):
+    """Movement by state after one step in which the exporter sends ``support`` to ``state``."""
+    static, world, block = make_world(n=1, movement_noise=0.0, **overrides)
+    s = static.codes.index(state)
+    world.spend[:] = 0.0
+    world.spend[0, 0, Spend.SUPPORT, s] = support
+    if aligned_neighbour is not None:
+        world.regime[0, static.codes.index(aligned_neighbour)] = ALIGNED
+    block.phase("movements")
+    return world.movement[0].copy(), world.proximity[0, 0, s]
+
+
+def test_support_loses_strength_with_distance(make_world) -> None:
+    """Support to a state beyond the exporter's land borders reaches its movement as
+    proximity ** support_reach_exponent of it: the same as that much sent at exponent 0."""
+    far, prox = _supported(make_world, "YAR", 0.02, support_reach_exponent=2.0)
+    assert 0.0 < prox < 1.0
+    scaled, _ = _supported(make_world, "YAR", 0.02 * prox ** 2, support_reach_exponent=0.0)
+    full, _ = _supported(make_world, "YAR", 0.02, support_reach_exponent=0.0)
+    np.testing.assert_allclose(far, scaled, rtol=1e-12)
+    s = make_world(n=1)[0].codes.index("YAR")
+    assert far[s] < full[s]
+    np.testing.assert_array_equal(np.delete(far, s), np.delete(full, s))  # no one else moved
+
+
+def test_support_crosses_a_land_border_from_an_aligned_regime_in_full(make_world) -> None:
+    """A land neighbour with an aligned regime is a route: the support reaches in full,
+    whatever the exponent."""
+    routed, _ = _supported(make_world, "YAR", 0.02, aligned_neighbour="SAU",
+                           support_reach_exponent=2.0)
+    full, _ = _supported(make_world, "YAR", 0.02, aligned_neighbour="SAU",
+                         support_reach_exponent=0.0)
+    np.testing.assert_allclose(routed, full, rtol=1e-12)
+
+
 # -- responses: balance of threat ------------------------------------------------------------
 
 

@@ -5,7 +5,10 @@ Growth (Gurr 1970: mobilisation of grievance):
 * propaganda x affinity x grievance x the exporter's attractiveness (demonstration effect:
   its legitimacy, economy, cohesion and successes abroad);
 * material support and covert action against the target's capacity
-  (``support / (support + capacity)``);
+  (``support / (support + capacity)``), counting what reaches the movement: it loses strength
+  with distance (Boulding 1962) -- the exporter's proximity to the power
+  ``support_reach_exponent`` -- unless it crosses a land border from a friendly state, an
+  exporter or an aligned regime (Salehyan 2009: support to rebels flows through neighbours);
 * contagion from aligned neighbours (sparse neighbour sum);
 * a small endogenous growth from affinity x grievance alone.
 
@@ -40,6 +43,14 @@ def attractiveness(q: Any, legitimacy: float, economy: float, cohesion: float,
     return min(max(a, 0.0), 1.0)
 
 
+@cell
+def support_reach(q: Any, proximity: float, route: bool) -> float:
+    """Share of an exporter's material support and covert action that reaches a movement:
+    ``proximity ** support_reach_exponent``, or all of it by a land route through a friendly
+    state (``route``)."""
+    return 1.0 if route else proximity ** q.support_reach_exponent
+
+
 @kernel
 def grow(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> None:
     """Update ``movement`` (R, S) in place."""
@@ -47,9 +58,10 @@ def grow(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> None
     # the branchy loops below, each use would take and release a reference.
     cohesion, economy, legitimacy, movement = w.cohesion, w.economy, w.legitimacy, w.movement
     regime, repression, slot_state, spend = w.regime, w.repression, w.slot_state, w.spend
-    successes = w.successes
+    proximity, successes = w.proximity, w.successes
     adj_idx, adj_ptr, adj_weight, affinity = st.adj_idx, st.adj_ptr, st.adj_weight, st.affinity
     degree, gdp0, grievance, superpower = st.degree, st.gdp0, st.grievance, st.superpower
+    land_idx, land_ptr = st.land_idx, st.land_ptr
     n_r, n_s = movement.shape
     n_e = slot_state.shape[1]
     attract = np.zeros(n_e)
@@ -66,12 +78,20 @@ def grow(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> None
             if not ok[s]:
                 movement[r, s] = 0.0
                 continue
+            # A land border with a friendly state (an exporter, an aligned regime) is a route
+            # by which support reaches the movement in full.
+            route = False
+            for k in range(land_ptr[s], land_ptr[s + 1]):
+                nb = land_idx[k]
+                route = route or exporter[nb] or regime[r, nb] == ALIGNED
             pull = 0.0
             support = 0.0
             for e in range(n_e):
                 prop = spend[r, e, Spend.PROPAGANDA, s]
                 pull += prop / (prop + q.propaganda_half_saturation) * attract[e]
-                support += spend[r, e, Spend.SUPPORT, s] + spend[r, e, Spend.COVERT, s]
+                material = spend[r, e, Spend.SUPPORT, s] + spend[r, e, Spend.COVERT, s]
+                if material > 0.0:
+                    support += material * support_reach(q, proximity[r, e, s], route)
             # The target's capacity against support: its security budget, stiffened by repression.
             capacity = (q.support_capacity_scale * q.security_budget_fraction * gdp0[s]
                         * economy[r, s] / 12.0 * (1.0 + repression[r, s]))
