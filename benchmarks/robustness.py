@@ -55,7 +55,7 @@ TARGET = 0.50
 GROUPS: dict[str, tuple[str, ...]] = {
     "perception": ("perception_", "misperception_", "signal_", "detection_", "reassurance_"),
     "threat": ("threat_", "vulnerability_", "proximity_"),
-    "coalition": ("coalition_",),
+    "coalition": ("coalition_", "rival_"),
     "first strike": ("strike_",),
     "sanctions, superpowers": ("sanction_", "response_hysteresis", "superpower_",
                                "nonaligned_war_aid", "presence_", "aid_decay"),

@@ -126,6 +126,7 @@ class Nation(mesa.Agent):
         self.land: list[Nation] = []
         self.sea: list[Nation] = []
         self.neighbours: list[Nation] = []  # land then sea: a state that is both counts twice
+        self.rivals: list[tuple[Nation, int, float]] = []  # rival, first and last month
         self.exporter: Exporter | None = None  # the exporter seated here, if any
         self.intent: dict[Exporter, float] = {}  # estimate of each exporter's hostile intent
         self.threat: dict[Exporter, float] = {}
@@ -178,6 +179,32 @@ class Nation(mesa.Agent):
             if self.alignment == NONALIGNED or owner.alignment != self.alignment:
                 return True
         return False
+
+    def proximity_to(self, other: Nation) -> float:
+        """How near ``other`` is: 1 by land, then sea, a neighbour's neighbour, farther."""
+        p = self.model.p
+        if other in self.land:
+            return 1.0
+        if other in self.sea:
+            return p.proximity_sea
+        if any(other in n.neighbours for n in self.neighbours):
+            return p.proximity_two_hop
+        return p.proximity_far
+
+    def rival_threat(self) -> float:
+        """The greatest threat of a rival in this month's rivalries (an exporter's threat is the
+        exporters'): hostility x its power share x proximity, a rival at war with an exporter
+        holding part of its power on that front."""
+        p = self.model.p
+        worst = 0.0
+        for rival, first, last in self.rivals:
+            if not first <= self.model.steps <= last or rival.exporter is not None:
+                continue
+            power = rival.power * (1.0 - p.strike_front_commitment * rival.at_war)
+            share = power / max(power + self.power, 1e-12)
+            worst = max(worst, p.rival_hostility * (1.0 - p.threat_ideological_weight)
+                        * self.proximity_to(rival) * share)
+        return worst
 
     # -- 1. perception ------------------------------------------------------------------------
     def read_signals(self) -> None:
@@ -312,7 +339,8 @@ class Nation(mesa.Agent):
         threat stands over the join threshold), or leave (the more the lower it stands under
         the leave threshold). The threat it balances includes, weighted by
         ``coalition_leadership``, the mean threat to its weaker neighbours of its bloc, and is
-        discounted by ``coalition_front_restraint`` while it holds another front."""
+        discounted by ``coalition_front_restraint`` while it holds another front or a rival
+        threatens it more."""
         p, rng = self.model.p, self.model.random
         t = self.max_threat
         if self.sovereign and self.alignment != NONALIGNED:
@@ -321,8 +349,15 @@ class Nation(mesa.Agent):
                    if n.sovereign and n.alignment == self.alignment and n.power < self.power]
             if led:
                 t = max(t, p.coalition_leadership * sum(led) / len(led))
-        # Holding another front, it balances against the greatest threat: the exporters' less.
-        t *= 1.0 - p.coalition_front_restraint * self.other_front()
+        # It balances against the greatest threat: holding another front, or facing a rival
+        # that threatens it more, it weighs the exporters' threat less.
+        elsewhere = 1.0 if self.other_front() else 0.0
+        if self.sovereign:
+            rival = self.rival_threat()
+            if rival > 0.0:
+                elsewhere = max(elsewhere, logistic(rival - self.max_threat,
+                                                    p.coalition_margin_width))
+        t *= 1.0 - p.coalition_front_restraint * elsewhere
         if not self.sovereign:
             self.coalition = False
         elif not self.was_member:

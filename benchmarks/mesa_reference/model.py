@@ -68,6 +68,13 @@ class RevolutionModel(mesa.Model):
         for n in self.states:
             n.neighbours = n.land + n.sea
             n.gdp_share = n.gdp0 / total_gdp
+        # Strategic rivals, each with the months (from 1, as ``self.steps``) the rivalry lasts.
+        for rv in scenario.rivalries:
+            a, b = by_code[rv.a], by_code[rv.b]
+            first = scenario.step_of_month(rv.start) + 1
+            last = math.inf if rv.end is None else scenario.step_of_month(rv.end) + 1
+            a.rivals.append((b, first, last))
+            b.rivals.append((a, first, last))
         self.superpowers: dict[int, Superpower] = {
             n.bloc: n for n in self.states if isinstance(n, Superpower)}
 

@@ -87,6 +87,15 @@ class WarStart(IntEnum):
     EXPORTER = 2
 
 
+class Contact(IntEnum):
+    """How near one state is to another, nearest first (the classes of proximity, 7.1)."""
+
+    LAND = 0
+    SEA = 1
+    TWO_HOP = 2
+    FAR = 3
+
+
 class WarEnd(IntEnum):
     """How a war ended (0: it did not, this step)."""
 
@@ -107,6 +116,7 @@ DOMESTIC, DIPLOMACY, PROPAGANDA, SUPPORT, COVERT, MILITARY = (int(m) for m in Me
 N_MEANS = len(Means)
 STARTED_BY_STATE, STARTED_BY_EXPORTER = int(WarStart.STATE), int(WarStart.EXPORTER)
 OCCUPATION, WITHDRAWAL = int(EventKind.OCCUPATION), int(EventKind.WITHDRAWAL)
+CONTACT_LAND, CONTACT_SEA, CONTACT_TWO_HOP, CONTACT_FAR = (int(c) for c in Contact)
 CEASEFIRE, STATE_COLLAPSED, EXPORTER_COLLAPSED, REGIME_FELL = (
     int(WarEnd.CEASEFIRE), int(WarEnd.STATE_COLLAPSED), int(WarEnd.EXPORTER_COLLAPSED),
     int(WarEnd.REGIME_FELL))

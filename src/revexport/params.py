@@ -237,8 +237,16 @@ class Parameters:
         "on its border before a neighbour's message); Kux 2001 (Pakistan kept its ties with Iran "
         "while the Soviet army stood in Afghanistan); assumption, not calibrated",
         "share by which a state discounts the exporters' threat in balancing (joining and "
-        "leaving the coalition) while it holds a front against an army it is not allied with "
-        "on a land border (the second front of the first-strike rule)")
+        "leaving the coalition) while a greater threat holds it elsewhere: a front against an "
+        "army it is not allied with on a land border (the second front of the first-strike "
+        "rule), or a rival whose threat exceeds the exporters' (smoothly, by "
+        "coalition_margin_width)")
+    rival_hostility: float = _p(
+        0.5, 0.2, 1.0, "Thompson 2001 (strategic rivals regard each other as enemies, a source "
+        "of actual or latent threat); Walt 1987 (the enemy of my enemy); level an assumption",
+        "the intent a state reads from a strategic rival in Walt's threat (against an "
+        "exporter's perceived intent, 0 to 1): a rival threatens by its power x proximity, "
+        "with no ideological part")
     coalition_margin_width: float = _p(
         0.05, 0.005, 0.2, "assumption (threat is estimated with error, so a threshold is crossed "
         "gradually; Jervis 1976)",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from revexport.codes import ALIGNED, MONARCHY, NONALIGNED
+from revexport.codes import ALIGNED, CONTACT_LAND, CONTACT_SEA, CONTACT_TWO_HOP, MONARCHY, NONALIGNED
 from revexport.compiled import cell
 
 A = Any  # an array argument
@@ -93,6 +93,17 @@ def threat(q: Any, intent: float, proximity: float, exporter_power: float, state
     share = exporter_power / max(exporter_power + state_power, 1e-12)
     wt = q.threat_ideological_weight
     return intent * (wt * vuln + (1.0 - wt) * proximity * share)
+
+
+@cell
+def contact_proximity(q: Any, contact: int) -> float:
+    """Proximity of a state in a contact class (:class:`revexport.codes.Contact`): 1 by land,
+    ``proximity_sea``, ``proximity_two_hop`` or ``proximity_far``, as an exporter's (7.1)."""
+    if contact == CONTACT_LAND:
+        return 1.0
+    if contact == CONTACT_SEA:
+        return q.proximity_sea
+    return q.proximity_two_hop if contact == CONTACT_TWO_HOP else q.proximity_far
 
 
 @cell

@@ -20,7 +20,17 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from revexport.codes import ALIGNMENTS, BLOCS, EVENT_KINDS, N_MEANS, REGIME_TYPES
+from revexport.codes import (
+    ALIGNMENTS,
+    BLOCS,
+    CONTACT_FAR,
+    CONTACT_LAND,
+    CONTACT_SEA,
+    CONTACT_TWO_HOP,
+    EVENT_KINDS,
+    N_MEANS,
+    REGIME_TYPES,
+)
 from revexport.compiled import kernel
 from revexport.scenario.schema import Scenario
 
@@ -56,6 +66,10 @@ class StaticArrays(NamedTuple):
     event_step, event_state, event_kind, event_by : (N,) int64, the scenario's N dated
         events in time order: step, state, :class:`revexport.codes.EventKind` and the row of
         the occupier concerned (a superpower's row for 'West' or 'East')
+    rival_ptr, rival_idx : CSR of the scenario's rivalries (each pair in both directions)
+    rival_contact : int64 per entry, how near the rival is: 0 a land neighbour, 1 a sea
+        neighbour, 2 a neighbour's neighbour, 3 farther (:class:`revexport.codes.Contact`)
+    rival_first, rival_last : int64 per entry, the first and last step of the rivalry
     """
 
     population: F
@@ -87,6 +101,11 @@ class StaticArrays(NamedTuple):
     event_state: I
     event_kind: I
     event_by: I
+    rival_ptr: I
+    rival_idx: I
+    rival_contact: I
+    rival_first: I
+    rival_last: I
 
 
 @dataclass(frozen=True)
@@ -198,6 +217,7 @@ class Static:
         # Events in time order; those of one month in the order the scenario lists them.
         events = sorted(sc.events, key=lambda ev: sc.step_of_month(ev.month))
 
+        rivals = _rival_arrays(sc, idx, land_keys, sea_keys, keys)
         arrays = StaticArrays(
             population=col("population"), gdp0=gdp, capability0=col("capability"),
             legitimacy0=col("legitimacy"), repression0=col("repression"),
@@ -217,10 +237,37 @@ class Static:
             event_kind=ints([EVENT_KINDS.index(ev.kind) for ev in events]),
             event_by=ints([rows[ALIGNMENTS.index(ev.by)] if ev.by in ("West", "East")
                            else idx[ev.by] for ev in events]),
+            **rivals,
         )
         slot_doctrine = tuple([doctrine or ex.doctrine for ex in sc.exporters]
                               + [sc.new_exporter_doctrine] * int(new_exporter_slots))
         return cls(arrays=arrays, codes=list(sc.iso3), slot_doctrine=slot_doctrine, n_steps=sc.n_steps)
+
+
+def _rival_arrays(sc: Scenario, idx: dict[str, int], land_keys: I, sea_keys: I,
+                  adj_keys: I) -> dict[str, I]:
+    """The rivalries as CSR arrays, each pair in both directions, with each entry's contact
+    class and first and last step (a rivalry without an end lasts past any run)."""
+    s = len(sc.states)
+    land, sea = set(land_keys.tolist()), set(sea_keys.tolist())
+    near: list[set[int]] = [set() for _ in range(s)]
+    for key in adj_keys.tolist():
+        near[key // s].add(key % s)
+    entries = []
+    for rv in sc.rivalries:
+        first = sc.step_of_month(rv.start)
+        last = sc.step_of_month(rv.end) if rv.end is not None else np.iinfo(np.int64).max
+        for a, b in ((idx[rv.a], idx[rv.b]), (idx[rv.b], idx[rv.a])):
+            key = a * s + b
+            contact = (CONTACT_LAND if key in land else CONTACT_SEA if key in sea
+                       else CONTACT_TWO_HOP if near[a] & near[b] else CONTACT_FAR)
+            entries.append((a, b, contact, first, last))
+    entries.sort()
+    rows = np.array([e[0] for e in entries], dtype=np.int64)
+    cols = np.array([[e[1], e[2], e[3], e[4]] for e in entries], dtype=np.int64).reshape(-1, 4)
+    return {"rival_ptr": np.searchsorted(rows, np.arange(s + 1)).astype(np.int64),
+            "rival_idx": cols[:, 0].copy(), "rival_contact": cols[:, 1].copy(),
+            "rival_first": cols[:, 2].copy(), "rival_last": cols[:, 3].copy()}
 
 
 class World(NamedTuple):

@@ -45,7 +45,7 @@ def step(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, d: Deci
     if first <= MOVEMENTS <= last:
         movements.grow(w, st, par, rng)
     if first <= RESPONSES <= last:
-        responses.respond(w, st, par, rng)
+        responses.respond(w, st, par, rng, t)
     if first <= WAR <= last:
         war.fight(w, st, par, rng)
     if first <= REGIME <= last:

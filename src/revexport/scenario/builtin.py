@@ -28,7 +28,7 @@ and explained in ``docs/data.md``:
 * movement at start = 0.02 + 0.15 affinity x grievance (assumption).
 
 Dated events (a superpower occupies a state, or withdraws) are read from the
-events file as they are written.
+events file, and strategic rivalries from the rivalries file, as they are written.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ STATES_FILE = "middle_east_1979_states.csv"
 BORDERS_FILE = "middle_east_1979_borders.csv"
 CODINGS_FILE = "middle_east_1979_codings.csv"
 EVENTS_FILE = "middle_east_1979_events.csv"
+RIVALRIES_FILE = "middle_east_1979_rivalries.csv"
 #: State capacity of a collapsed state, the factor on its repression (module docstring).
 COLLAPSED_CAPACITY = 0.4
 SUPERPOWER_ROWS = {"USA": "West", "SUN": "East"}
@@ -136,5 +137,8 @@ def middle_east_1979() -> Scenario:
         "coalition_group": list(GULF_MONARCHIES),
         "events": [{k: r[k] for k in ("month", "state", "kind", "by", "source")}
                    for r in _read_csv(EVENTS_FILE)],
+        "rivalries": [{"a": r["iso3_a"], "b": r["iso3_b"], "start": r["start"],
+                       "end": r["end"] or None, "source": r["source"]}
+                      for r in _read_csv(RIVALRIES_FILE)],
     }
     return validate_scenario(data, "middle-east-1979")

@@ -220,6 +220,7 @@ def _check_references(sc: Scenario, origin: str) -> None:
         if n > 1:
             raise RevexportError(f"{origin}: states: more than one superpower '{bloc}'")
     _check_events(sc, origin, shown)
+    _check_rivalries(sc, origin, shown)
     Parameters().with_overrides(sc.parameters, origin=f"{origin}: parameters")
 
 
@@ -270,6 +271,30 @@ def _check_events(sc: Scenario, origin: str, shown: str) -> None:
                                  f"which {ev.by} does not occupy in {ev.month}")
         else:
             del occupier[ev.state]
+
+
+def _check_rivalries(sc: Scenario, origin: str, shown: str) -> None:
+    """Each rivalry between two different states of the scenario, neither a superpower (the
+    superpowers' rivalry is their blocs), each pair listed once."""
+    by_code = {s.iso3: s for s in sc.states}
+    pairs: set[tuple[str, str]] = set()
+    for i, rv in enumerate(sc.rivalries):
+        for end in ("a", "b"):
+            code = getattr(rv, end)
+            state = by_code.get(code)
+            if state is None:
+                raise RevexportError(
+                    f"{origin}: rivalries[{i}].{end}: unknown state '{code}' (states are {shown})")
+            if state.superpower is not None:
+                raise RevexportError(
+                    f"{origin}: rivalries[{i}].{end}: '{code}' is a superpower (the superpowers' "
+                    f"rivalry is their blocs); rivals must be other states")
+        if rv.a == rv.b:
+            raise RevexportError(f"{origin}: rivalries[{i}]: a state cannot be its own rival")
+        key = (min(rv.a, rv.b), max(rv.a, rv.b))
+        if key in pairs:
+            raise RevexportError(f"{origin}: rivalries[{i}]: pair {key[0]}-{key[1]} listed twice")
+        pairs.add(key)
 
 
 #: Largest scenario or doctrine file read (bytes).

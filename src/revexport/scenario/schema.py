@@ -144,6 +144,43 @@ class EventSpec(_Strict):
         return v
 
 
+class RivalrySpec(_Strict):
+    """A strategic rivalry between two states (an unordered pair): each regards the other as a
+    competitor and an enemy, a source of threat (Thompson 2001).
+
+    The check that both states are in the scenario, differ and are not superpowers, and that
+    the pair is listed once, is made when the whole scenario is known
+    (:func:`revexport.scenario.load.validate_scenario`).
+    """
+
+    a: str = Field(max_length=200)
+    b: str = Field(max_length=200)
+    start: str = Field(description="YYYY-MM, the first month of the rivalry (may precede the run)")
+    end: str | None = Field(default=None, description="YYYY-MM, its last month; none: through "
+                            "the run")
+    source: str = Field(max_length=2000, description="where the rivalry comes from (required)")
+
+    @field_validator("start", "end")
+    @classmethod
+    def _month(cls, v: str | None) -> str | None:
+        return None if v is None else _checked_month(v)
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, v: str | None, info: ValidationInfo) -> str | None:
+        start = info.data.get("start")
+        if v is not None and start is not None and _months_between(start, v) < 0:
+            raise ValueError(f"must not come before start ({start}), got '{v}'")
+        return v
+
+    @field_validator("source")
+    @classmethod
+    def _sourced(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must name the source of the rivalry (a non-empty string), got ''")
+        return v
+
+
 class Scenario(_Strict):
     """A complete scenario.
 
@@ -173,6 +210,10 @@ class Scenario(_Strict):
     events : list of EventSpec
         Dated events from outside the model (``[[events]]`` tables), applied at the start of
         the step of their month.
+    rivalries : list of RivalrySpec
+        Strategic rivalries between states (``[[rivalries]]`` tables), each active from its
+        first to its last month: a state weighs the threat of its rivals against the exporters'
+        (``docs/odd.md`` 7.4).
     """
 
     name: str = Field(min_length=1, max_length=200)
@@ -188,6 +229,7 @@ class Scenario(_Strict):
     doctrines: dict[str, dict[str, Any]] = Field(default_factory=dict, max_length=100)
     coalition_group: list[str] = Field(default_factory=list, max_length=MAX_STATES)
     events: list[EventSpec] = Field(default_factory=list, max_length=MAX_EVENTS)
+    rivalries: list[RivalrySpec] = Field(default_factory=list, max_length=MAX_NEIGHBOURS)
 
     @field_validator("start", "end")
     @classmethod

@@ -10,9 +10,13 @@
   logistic in the margin of its threat under a lower threshold (hysteresis). The threat a
   state balances is its highest threat or, if larger, ``coalition_leadership`` x the mean
   threat to its weaker neighbours of its own bloc (a regional power leads its partners),
-  discounted by ``coalition_front_restraint`` while it holds a front against an army it is not
-  allied with on a land border (the second front of the first-strike rule, below): it
-  balances against the greatest threat.
+  discounted by ``coalition_front_restraint`` while a greater threat holds it elsewhere (it
+  balances against the greatest threat): a front against an army it is not allied with on a
+  land border (the second front of the first-strike rule, below), or, smoothly (a logistic in
+  the margin, ``coalition_margin_width``), a strategic rival of the scenario's whose threat
+  exceeds the exporters' -- Walt's threat with the rival's hostility ``rival_hostility`` for
+  intent and no ideological part, the rival's power less the share it holds on a front
+  against an exporter. So the enemy of an exporter's enemy does not balance the exporter.
 * Sanctions: a state sanctions while its threat exceeds the sanction threshold; a superpower
   sanctions when the mean perceived hostility toward its clients (and itself) passes its
   threshold. Both stop only below ``response_hysteresis`` x their threshold.
@@ -50,6 +54,7 @@ from revexport.codes import DEMOCRACY, NONALIGNED, STARTED_BY_EXPORTER, STARTED_
 from revexport.compiled import kernel
 from revexport.engine.cells import (
     NEGLIGIBLE_HAZARD,
+    contact_proximity,
     logistic,
     mark_eligible,
     odds_logistic,
@@ -62,8 +67,9 @@ from revexport.engine.state import StaticArrays, World
 
 
 @kernel
-def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> None:
-    """Update repression, legitimacy, coalition, sanctions, aid, presence; start new wars."""
+def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step: int) -> None:
+    """Update repression, legitimacy, coalition, sanctions, aid, presence; start new wars
+    (``step``: this month's, for the rivalries it finds in force)."""
     # The world's and the scenario's arrays as locals: fetched from their records inside
     # the branchy loops below, each use would take and release a reference.
     aid, alignment, anchor_repression = w.aid, w.alignment, w.anchor_repression
@@ -78,6 +84,8 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
     adj_idx, adj_ptr, adj_weight, affinity = st.adj_idx, st.adj_ptr, st.adj_weight, st.affinity
     capability0, grievance, land_idx, land_ptr = st.capability0, st.grievance, st.land_idx, st.land_ptr
     protected_alignment, superpower = st.protected_alignment, st.superpower
+    rival_contact, rival_first, rival_idx = st.rival_contact, st.rival_first, st.rival_idx
+    rival_last, rival_ptr = st.rival_last, st.rival_ptr
     superpower_rows = st.superpower_rows
     n_r, n_e, n_s = intent.shape
     ok = np.zeros(n_s, dtype=np.bool_)
@@ -127,8 +135,9 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
                 legitimacy[r, s] - q.repression_legitimacy_cost * max(delta, 0.0), 0.0), 1.0)
 
         # A state weighs the threat to its weaker neighbours of the same bloc as its own in
-        # part: a regional power leads its partners' balancing. A state holding another front
-        # weighs the exporters' threat less: it balances against the greatest threat.
+        # part: a regional power leads its partners' balancing. It balances against the
+        # greatest threat: holding another front, or facing a rival that threatens it more
+        # than the exporters do, it weighs the exporters' threat less.
         for s in range(n_s):
             t_join[s] = t_max[s]
             a = alignment[r, s]
@@ -142,7 +151,24 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> N
                         n_led += adj_weight[k]
                 if n_led > 0.0:
                     t_join[s] = max(t_max[s], q.coalition_leadership * led / n_led)
-            t_join[s] *= 1.0 - q.coalition_front_restraint * front[s]
+            elsewhere = 1.0 if front[s] else 0.0
+            if free[s]:
+                rival = 0.0
+                for k in range(rival_ptr[s], rival_ptr[s + 1]):
+                    j = rival_idx[k]
+                    if step < rival_first[k] or step > rival_last[k] or exporter[j]:
+                        continue  # an exporter's threat is the exporters'
+                    # A rival at war with an exporter holds part of its power on that front.
+                    fighting = False
+                    for e in range(n_e):
+                        fighting = fighting or war[r, e, j]
+                    pw_rival = pw_now[j] * (1.0 - q.strike_front_commitment * fighting)
+                    rival = max(rival, threat(q, q.rival_hostility,
+                                              contact_proximity(q, rival_contact[k]),
+                                              pw_rival, pw_now[s], 0.0))
+                if rival > 0.0:
+                    elsewhere = max(elsewhere, logistic(rival - t_max[s], q.coalition_margin_width))
+            t_join[s] *= 1.0 - q.coalition_front_restraint * elsewhere
 
         # Balancing (against membership before this month), sanctions by states, aid.
         for s in range(n_s):

@@ -1,0 +1,161 @@
+"""Strategic rivalries as scenario data, and the balancing rule that reads them: a state
+balances against the greatest threat, so one whose rival threatens it more than the exporters
+weighs the exporters' threat less (the enemy of an exporter's enemy does not join against it)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import assert_one_line_error, invoke
+from revexport.codes import CONTACT_LAND, CONTACT_SEA, EAST, WEST
+from revexport.engine import cells
+from revexport.engine.state import Static
+from revexport.scenario import load_scenario, scenario_to_toml
+
+SCENARIO = load_scenario("middle-east-1979")
+
+
+# -- the built-in data ----------------------------------------------------------------------
+
+
+def test_builtin_rivalries_are_shipped_sourced_and_symmetric() -> None:
+    pairs = {(min(r.a, r.b), max(r.a, r.b)) for r in SCENARIO.rivalries}
+    assert len(pairs) == len(SCENARIO.rivalries) == 24
+    assert {("IRQ", "SYR"), ("IRQ", "KWT"), ("IRQ", "SAU"), ("OMN", "YPR"), ("YAR", "YPR"),
+            ("BHR", "QAT"), ("AFG", "PAK"), ("ISR", "SYR")} <= pairs
+    assert all("Thompson, Sakuwa & Suzuki 2021" in r.source for r in SCENARIO.rivalries)
+    assert not {"USA", "SUN"} & {c for p in pairs for c in p}  # the superpowers' rivalry is their blocs
+    st = Static.from_scenario(SCENARIO, 0).arrays
+    idx = {c: i for i, c in enumerate(SCENARIO.iso3)}
+    entries = {(a, int(st.rival_idx[k])): k for a in range(len(idx))
+               for k in range(st.rival_ptr[a], st.rival_ptr[a + 1])}
+    assert len(entries) == 2 * len(pairs)
+    for a, b in pairs:
+        k, back = entries[idx[a], idx[b]], entries[idx[b], idx[a]]
+        assert st.rival_contact[k] == st.rival_contact[back]
+        assert (st.rival_first[k], st.rival_last[k]) == (st.rival_first[back], st.rival_last[back])
+    iraq_syria = entries[idx["IRQ"], idx["SYR"]]
+    assert st.rival_contact[iraq_syria] == CONTACT_LAND and st.rival_first[iraq_syria] < 0
+    bahrain_qatar = entries[idx["BHR"], idx["QAT"]]
+    assert st.rival_contact[bahrain_qatar] == CONTACT_SEA
+    assert st.rival_first[bahrain_qatar] == SCENARIO.step_of_month("1986-01")
+    oman_yemen = entries[idx["OMN"], idx["YPR"]]
+    assert st.rival_last[oman_yemen] == SCENARIO.step_of_month("1982-12")
+
+
+def test_contact_proximity_is_the_exporters_proximity_of_the_class() -> None:
+    from revexport.params import Parameters
+
+    q = Parameters().table(1)[0]
+    assert [cells.contact_proximity(q, c) for c in range(4)] == [
+        1.0, q.proximity_sea, q.proximity_two_hop, q.proximity_far]
+
+
+# -- the rule --------------------------------------------------------------------------------
+
+
+def _balancing(make_world, state: str, rival: str, step: int, intent: float = 1.0,
+               n: int = 800):
+    """Replicates in which ``state`` reads the exporter's ``intent``, its threat over a low join
+    threshold; in the first half its ``rival`` is overwhelmingly strong and fully hostile, in
+    the second barely hostile. Returns who joined after one responses phase, the first half's
+    rows, and the exporter's threat."""
+    static, world, block = make_world(n=n, coalition_join_rate=0.5, coalition_bandwagon=0.0,
+                                      coalition_margin_width=0.005, coalition_bloc_restraint=0.0,
+                                      coalition_join_threshold=0.1, coalition_front_restraint=1.0,
+                                      coalition_leadership=0.0)
+    s, j = static.codes.index(state), static.codes.index(rival)
+    world.intent[:, 0, :] = 0.0
+    world.intent[:, 0, s] = intent
+    world.superpower_sanction[:, [WEST, EAST]] = True
+    strong = np.arange(n) < n // 2
+    block.par.rival_hostility[strong] = 1.0
+    block.par.rival_hostility[~strong] = 0.2
+    world.capability[strong, j] *= 1000.0
+    q = block.par[0]
+    pw = world.capability * world.cohesion + world.aid
+    x = static.initial_exporters[0]
+    vuln = cells.vulnerability(q, world.regime[0, s], world.movement[0, s], static.affinity[s],
+                               static.grievance[s])
+    exporter = cells.threat(q, intent, world.proximity[0, 0, s], pw[0, x], pw[0, s], vuln)
+    block.phase("responses", step)
+    return world.coalition[:, s], strong, exporter
+
+
+def test_a_state_whose_rival_threatens_it_more_does_not_balance_the_exporter(make_world) -> None:
+    """Syria, whose rival Iraq is overwhelmingly strong and fully hostile (threat 1 - w of its
+    power share, over the exporter's), weighs the exporter's threat at (1 - 1) and never joins;
+    with a barely hostile rival it joins at the join rate."""
+    joined, strong, exporter = _balancing(make_world, "SYR", "IRQ", 0)
+    assert 0.1 + 0.03 < exporter < 0.4 - 0.03  # both margins many widths wide
+    assert not joined[strong].any()
+    p = 0.5 * cells.logistic(exporter - 0.1, 0.005)
+    assert abs(joined[~strong].mean() - p) < 4 * math.sqrt(p * (1 - p) / (~strong).sum())
+
+
+def test_a_rivalry_weighs_only_in_its_years(make_world) -> None:
+    """Qatar's rivalry with Bahrain begins in January 1986: in the month before, Qatar's
+    balancing ignores Bahrain however strong; from that month, with the exporter's threat below
+    the threat of an overwhelming Bahrain across the sea (1 - w of proximity_sea), it does not
+    join."""
+    begins = SCENARIO.step_of_month("1986-01")
+    before, strong, exporter = _balancing(make_world, "QAT", "BHR", begins - 1, intent=0.3)
+    assert 0.1 + 0.03 < exporter < 0.4 * 0.6 - 0.03
+    assert before[strong].mean() > 0.3
+    after, strong, _ = _balancing(make_world, "QAT", "BHR", begins, intent=0.3)
+    assert not after[strong].any()
+
+
+# -- the scenario format --------------------------------------------------------------------
+
+BASE = scenario_to_toml(SCENARIO)
+FIRST = '[[rivalries]]\na = "EGY"\nb = "IRQ"\nstart = "1943-01"\nend = "2003-12"\n'
+CASES: dict[str, tuple[str, str]] = {
+    "unknown": (FIRST.replace('a = "EGY"', 'a = "XYZ"'),
+                "rivalries[0].a: unknown state 'XYZ' (states are IRN, IRQ"),
+    "superpower": (FIRST.replace('b = "IRQ"', 'b = "USA"'),
+                   "rivalries[0].b: 'USA' is a superpower (the superpowers' rivalry is their "
+                   "blocs); rivals must be other states"),
+    "itself": (FIRST.replace('b = "IRQ"', 'b = "EGY"'),
+               "rivalries[0]: a state cannot be its own rival"),
+    "twice": (FIRST.replace('a = "EGY"\nb = "IRQ"', 'a = "IRQ"\nb = "SYR"'),
+              "rivalries[1]: pair IRQ-SYR listed twice"),
+    "backwards": (FIRST.replace('end = "2003-12"', 'end = "1940-12"'),
+                  "rivalries[0].end: must not come before start (1943-01), got '1940-12'"),
+    "month": (FIRST.replace('start = "1943-01"', 'start = "1943"'),
+              "rivalries[0].start: must be a month written YYYY-MM, got '1943'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_rivalries_give_one_line_errors(tmp_path: Path, case: str) -> None:
+    replacement, expected = CASES[case]
+    assert BASE.count(FIRST) == 1
+    path = tmp_path / f"{case}.toml"
+    path.write_text(BASE.replace(FIRST, replacement), encoding="utf-8")
+    out = invoke("run", str(path), "--replicates", "2", "--out", str(tmp_path / "runs"))
+    assert_one_line_error(out, f"error: {case}.toml: ", expected)
+    assert not (tmp_path / "runs").exists()
+
+
+def test_a_rivalry_without_a_source_is_refused(tmp_path: Path) -> None:
+    start = BASE.index(FIRST)
+    source_line = BASE[start:].split("\n")[5]
+    assert source_line.startswith("source = ")
+    path = tmp_path / "nosource.toml"
+    path.write_text(BASE.replace(FIRST + source_line, FIRST + 'source = " "', 1), encoding="utf-8")
+    out = invoke("run", str(path), "--replicates", "2", "--out", str(tmp_path / "runs"))
+    assert_one_line_error(out, "error: nosource.toml: ",
+                          "rivalries[0].source: must name the source of the rivalry")
+
+
+def test_rivalries_survive_the_toml_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "copy.toml"
+    path.write_text(BASE, encoding="utf-8")
+    again = load_scenario(str(path))
+    assert again.rivalries == SCENARIO.rivalries
+    assert any(r.end is None for r in again.rivalries)
