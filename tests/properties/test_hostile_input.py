@@ -37,7 +37,8 @@ junk = st.one_of(
 def mutated(draw: st.DrawFn) -> dict:
     data = copy.deepcopy(BASE)
     for _ in range(draw(st.integers(1, 3))):
-        where = draw(st.sampled_from(["top", "state", "neighbour", "exporter", "parameters"]))
+        where = draw(st.sampled_from(["top", "state", "neighbour", "exporter", "parameters",
+                                      "rivalry"]))
         value = draw(junk)
         if where == "top":
             key = draw(st.sampled_from([*BASE, "bogus"]))
@@ -62,6 +63,15 @@ def mutated(draw: st.DrawFn) -> dict:
             data["exporters"] = [{"state": draw(junk), "doctrine": draw(junk)}]
         elif where == "parameters":
             data["parameters"] = {draw(st.sampled_from(["strike_hazard", "nope"])): value}
+        elif where == "rivalry":
+            codes = [row.get("iso3") for row in BASE["states"]]
+            code = st.one_of(st.sampled_from(codes), junk)
+            month = st.one_of(st.sampled_from(["1950-01", "1979-02", "1985-06", "2030-12"]), junk)
+            rivalry = {"a": draw(code), "b": draw(code), "start": draw(month), "end": draw(month),
+                       "source": draw(st.one_of(st.just("a source"), junk))}
+            if draw(st.booleans()):
+                rivalry.pop(draw(st.sampled_from(sorted(rivalry))))
+            data["rivalries"] = [rivalry] * draw(st.integers(1, 2))
     return data
 
 
