@@ -16,7 +16,7 @@
   the margin, ``coalition_margin_width``), a strategic rival of the scenario's whose threat
   exceeds the exporters' -- Walt's threat with the rival's hostility ``rival_hostility`` for
   intent and no ideological part, the rival's power less the share it holds on a front
-  against an exporter. So the enemy of an exporter's enemy does not balance the exporter.
+  against an exporter. So the enemy of an exporter's enemy need not balance the exporter.
 * Sanctions: a state sanctions while its threat exceeds the sanction threshold; a superpower
   sanctions when the mean perceived hostility toward its clients (and itself) passes its
   threshold. Both stop only below ``response_hysteresis`` x their threshold.
