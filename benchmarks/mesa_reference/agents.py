@@ -127,6 +127,7 @@ class Nation(mesa.Agent):
         self.sea: list[Nation] = []
         self.neighbours: list[Nation] = []  # land then sea: a state that is both counts twice
         self.rivals: list[tuple[Nation, int, float]] = []  # rival, first and last month
+        self.held = 0.0  # how far another front or a rival holds it this month (0 to 1)
         self.exporter: Exporter | None = None  # the exporter seated here, if any
         self.intent: dict[Exporter, float] = {}  # estimate of each exporter's hostile intent
         self.threat: dict[Exporter, float] = {}
@@ -350,14 +351,15 @@ class Nation(mesa.Agent):
             if led:
                 t = max(t, p.coalition_leadership * sum(led) / len(led))
         # It balances against the greatest threat: holding another front, or facing a rival
-        # that threatens it more, it weighs the exporters' threat less.
-        elsewhere = 1.0 if self.other_front() else 0.0
+        # that threatens it more, it weighs the exporters' threat less (and, below, keeps part
+        # of its power there when it weighs a strike).
+        self.held = 1.0 if self.other_front() else 0.0
         if self.sovereign:
             rival = self.rival_threat()
             if rival > 0.0:
-                elsewhere = max(elsewhere, logistic(rival - self.max_threat,
+                self.held = max(self.held, logistic(rival - self.max_threat,
                                                     p.coalition_margin_width))
-        t *= 1.0 - p.coalition_front_restraint * elsewhere
+        t *= 1.0 - p.coalition_front_restraint * self.held
         if not self.sovereign:
             self.coalition = False
         elif not self.was_member:
@@ -404,7 +406,7 @@ class Nation(mesa.Agent):
             return
         p, rng = self.model.p, self.model.random
         own = self.power
-        free = own * (1.0 - p.strike_front_commitment * self.other_front())  # the rest holds a front
+        free = own * (1.0 - p.strike_front_commitment * self.held)  # the rest holds a front
         weary = max(0.0, 1.0 - p.weariness_deterrence * self.weariness)
         patron = float(self.alignment != NONALIGNED)
         chosen, best = None, -math.inf

@@ -302,8 +302,9 @@ class Parameters:
         "United States and Pakistan 1947-2000 (a front-line state after the Soviet invasion of "
         "Afghanistan); share an assumption, not calibrated",
         "share of its power a state keeps on another front -- an army it is not allied with on "
-        "a land border: a superpower's own, or one occupying a neighbour -- and so cannot bring "
-        "to its window against an exporter")
+        "a land border (a superpower's own, or one occupying a neighbour), or a rival that "
+        "threatens it more than the exporters (smoothly) -- and so cannot bring to its window "
+        "against an exporter; also the share a rival at war with an exporter holds there")
     strike_proximity_exponent: float = _p(
         2.0, 1.0, 3.0, "Boulding 1962 (loss-of-strength gradient); exponent an assumption",
         "the first-strike hazard scales with proximity to this power")

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from conftest import assert_one_line_error, invoke
-from revexport.codes import CONTACT_LAND, CONTACT_SEA, EAST, WEST
+from revexport.codes import CONTACT_LAND, CONTACT_SEA, EAST, STARTED_BY_STATE, WEST
 from revexport.engine import cells
 from revexport.engine.state import Static
 from revexport.scenario import load_scenario, scenario_to_toml
@@ -108,6 +108,35 @@ def test_a_rivalry_weighs_only_in_its_years(make_world) -> None:
     assert before[strong].mean() > 0.3
     after, strong, _ = _balancing(make_world, "QAT", "BHR", begins, intent=0.3)
     assert not after[strong].any()
+
+
+def test_a_rival_that_threatens_more_holds_part_of_a_states_power_from_its_window(
+        make_world) -> None:
+    """Iraq, its rival Syria overwhelming and fully hostile, keeps strike_front_commitment (0.9)
+    of its power on that front: its window against the exporter shuts and it does not strike;
+    with a barely hostile rival its window is open and it strikes at the strike hazard."""
+    n = 800
+    static, world, block = make_world(n=n, strike_hazard=0.5, strike_threshold=0.1,
+                                      strike_window_threshold=0.2, strike_margin_width=0.005,
+                                      strike_front_commitment=0.9, coalition_margin_width=0.005)
+    s, j = static.codes.index("IRQ"), static.codes.index("SYR")
+    x = static.initial_exporters[0]
+    world.intent[:, 0, :] = 0.0
+    world.intent[:, 0, s] = 0.4
+    strong = np.arange(n) < n // 2
+    block.par.rival_hostility[strong] = 1.0
+    block.par.rival_hostility[~strong] = 0.2
+    world.capability[strong, j] *= 1000.0
+    q = block.par[0]
+    pw = world.capability * world.cohesion + world.aid
+    vuln = cells.vulnerability(q, world.regime[0, s], world.movement[0, s], static.affinity[s],
+                               static.grievance[s])
+    exporter = cells.threat(q, 0.4, world.proximity[0, 0, s], pw[0, x], pw[0, s], vuln)
+    assert 0.1 + 0.03 < exporter < 0.4 - 0.03
+    block.phase("responses")
+    struck = world.war[:, 0, s] & (world.war_initiator[:, 0, s] == STARTED_BY_STATE)
+    assert not struck[strong].any()
+    assert abs(struck[~strong].mean() - 0.5) < 4 * math.sqrt(0.25 / (~strong).sum())
 
 
 # -- the scenario format --------------------------------------------------------------------

@@ -31,7 +31,8 @@
   window of opportunity is open -- its share of the pair's effective power (the exporter
   weakened), its own power less the share ``strike_front_commitment`` it keeps on another front
   when an army it is not allied with stands on a land border
-  (:func:`~revexport.engine.cells.other_front`), raised by ``strike_patron_weight`` if a
+  (:func:`~revexport.engine.cells.other_front`) or, smoothly, a rival threatens it more than
+  the exporters do (the same measure as in balancing), raised by ``strike_patron_weight`` if a
   superpower backs it (backing multiplies what a client brings; it gives a state with no power
   no window): the hazard is scaled by a logistic in each margin (threat over its threshold;
   the window over its threshold on the odds of the balance,
@@ -91,6 +92,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
     ok = np.zeros(n_s, dtype=np.bool_)
     free = np.zeros(n_s, dtype=np.bool_)
     front = np.zeros(n_s, dtype=np.bool_)  # an army it is not allied with on a land border
+    held = np.zeros(n_s)  # how far a greater threat than the exporters' holds it elsewhere
     exporter = np.zeros(n_s, dtype=np.bool_)
     t = np.zeros((n_e, n_s))
     t_max = np.zeros(n_s)
@@ -168,6 +170,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
                                               pw_rival, pw_now[s], 0.0))
                 if rival > 0.0:
                     elsewhere = max(elsewhere, logistic(rival - t_max[s], q.coalition_margin_width))
+            held[s] = elsewhere
             t_join[s] *= 1.0 - q.coalition_front_restraint * elsewhere
 
         # Balancing (against membership before this month), sanctions by states, aid.
@@ -248,7 +251,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
             attacked[r, e] = False
         for s in range(n_s):
             pw = power(capability[r, s], cohesion[r, s], aid[r, s])
-            committed = 1.0 - q.strike_front_commitment * front[s]  # the share free to strike
+            committed = 1.0 - q.strike_front_commitment * held[s]  # the share free to strike
             weary = max(0.0, 1.0 - q.weariness_deterrence * weariness[r, s])
             patron = 1.0 * (alignment[r, s] != NONALIGNED)
             chosen = -1
