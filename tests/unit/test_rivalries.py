@@ -58,20 +58,16 @@ def test_contact_proximity_is_the_exporters_proximity_of_the_class() -> None:
 # -- the rule --------------------------------------------------------------------------------
 
 
-def _balancing(make_world, state: str, rival: str, step: int, intent: float = 1.0,
-               n: int = 800):
-    """Replicates in which ``state`` reads the exporter's ``intent``, its threat over a low join
-    threshold; in the first half its ``rival`` is overwhelmingly strong and fully hostile, in
-    the second barely hostile. Returns who joined after one responses phase, the first half's
-    rows, and the exporter's threat."""
-    static, world, block = make_world(n=n, coalition_join_rate=0.5, coalition_bandwagon=0.0,
-                                      coalition_margin_width=0.005, coalition_bloc_restraint=0.0,
-                                      coalition_join_threshold=0.1, coalition_front_restraint=1.0,
-                                      coalition_leadership=0.0)
+def _rival_world(make_world, state: str, rival: str, intent: float, n: int = 800,
+                 **overrides: float):
+    """A block in which ``state`` reads the exporter's ``intent`` and, in the first half of the
+    replicates, its ``rival`` is overwhelmingly strong and fully hostile, in the second barely
+    hostile. Returns the block, the state's row, the first half's rows and the exporter's
+    threat to the state."""
+    static, world, block = make_world(n=n, **overrides)
     s, j = static.codes.index(state), static.codes.index(rival)
     world.intent[:, 0, :] = 0.0
     world.intent[:, 0, s] = intent
-    world.superpower_sanction[:, [WEST, EAST]] = True
     strong = np.arange(n) < n // 2
     block.par.rival_hostility[strong] = 1.0
     block.par.rival_hostility[~strong] = 0.2
@@ -81,9 +77,20 @@ def _balancing(make_world, state: str, rival: str, step: int, intent: float = 1.
     x = static.initial_exporters[0]
     vuln = cells.vulnerability(q, world.regime[0, s], world.movement[0, s], static.affinity[s],
                                static.grievance[s])
-    exporter = cells.threat(q, intent, world.proximity[0, 0, s], pw[0, x], pw[0, s], vuln)
+    return block, s, strong, cells.threat(q, intent, world.proximity[0, 0, s], pw[0, x],
+                                          pw[0, s], vuln)
+
+
+def _balancing(make_world, state: str, rival: str, step: int, intent: float = 1.0):
+    """Who joins after one responses phase of :func:`_rival_world`, the threat over a low join
+    threshold; with the first half's rows and the exporter's threat."""
+    block, s, strong, exporter = _rival_world(
+        make_world, state, rival, intent, coalition_join_rate=0.5, coalition_bandwagon=0.0,
+        coalition_margin_width=0.005, coalition_bloc_restraint=0.0, coalition_join_threshold=0.1,
+        coalition_front_restraint=1.0, coalition_leadership=0.0)
+    block.world.superpower_sanction[:, [WEST, EAST]] = True
     block.phase("responses", step)
-    return world.coalition[:, s], strong, exporter
+    return block.world.coalition[:, s], strong, exporter
 
 
 def test_a_state_whose_rival_threatens_it_more_does_not_balance_the_exporter(make_world) -> None:
@@ -115,25 +122,13 @@ def test_a_rival_that_threatens_more_holds_part_of_a_states_power_from_its_windo
     """Iraq, its rival Syria overwhelming and fully hostile, keeps strike_front_commitment (0.9)
     of its power on that front: its window against the exporter shuts and it does not strike;
     with a barely hostile rival its window is open and it strikes at the strike hazard."""
-    n = 800
-    static, world, block = make_world(n=n, strike_hazard=0.5, strike_threshold=0.1,
-                                      strike_window_threshold=0.2, strike_margin_width=0.005,
-                                      strike_front_commitment=0.9, coalition_margin_width=0.005)
-    s, j = static.codes.index("IRQ"), static.codes.index("SYR")
-    x = static.initial_exporters[0]
-    world.intent[:, 0, :] = 0.0
-    world.intent[:, 0, s] = 0.4
-    strong = np.arange(n) < n // 2
-    block.par.rival_hostility[strong] = 1.0
-    block.par.rival_hostility[~strong] = 0.2
-    world.capability[strong, j] *= 1000.0
-    q = block.par[0]
-    pw = world.capability * world.cohesion + world.aid
-    vuln = cells.vulnerability(q, world.regime[0, s], world.movement[0, s], static.affinity[s],
-                               static.grievance[s])
-    exporter = cells.threat(q, 0.4, world.proximity[0, 0, s], pw[0, x], pw[0, s], vuln)
+    block, s, strong, exporter = _rival_world(
+        make_world, "IRQ", "SYR", 0.4, strike_hazard=0.5, strike_threshold=0.1,
+        strike_window_threshold=0.2, strike_margin_width=0.005, strike_front_commitment=0.9,
+        coalition_margin_width=0.005)
     assert 0.1 + 0.03 < exporter < 0.4 - 0.03
     block.phase("responses")
+    world = block.world
     struck = world.war[:, 0, s] & (world.war_initiator[:, 0, s] == STARTED_BY_STATE)
     assert not struck[strong].any()
     assert abs(struck[~strong].mean() - 0.5) < 4 * math.sqrt(0.25 / (~strong).sum())

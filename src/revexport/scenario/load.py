@@ -170,20 +170,8 @@ def _check_references(sc: Scenario, origin: str) -> None:
             raise RevexportError(f"{origin}: states[{i}].iso3: duplicate state '{code}'")
         seen.add(code)
     shown = ", ".join(codes[:12]) + (", ..." if len(codes) > 12 else "")
-    pairs: set[tuple[str, str]] = set()
-    for i, nb in enumerate(sc.neighbours):
-        for end in ("a", "b"):
-            code = getattr(nb, end)
-            if code not in known:
-                raise RevexportError(
-                    f"{origin}: neighbours[{i}].{end}: unknown state '{code}' (states are {shown})"
-                )
-        if nb.a == nb.b:
-            raise RevexportError(f"{origin}: neighbours[{i}]: a state cannot neighbour itself")
-        key = (min(nb.a, nb.b), max(nb.a, nb.b))
-        if key in pairs:
-            raise RevexportError(f"{origin}: neighbours[{i}]: pair {key[0]}-{key[1]} listed twice")
-        pairs.add(key)
+    _check_pairs([(nb.a, nb.b) for nb in sc.neighbours], "neighbours", known,
+                 "a state cannot neighbour itself", origin, shown)
     names = sorted(set(doctrine_names()) | set(sc.doctrines))
     exporting: set[str] = set()
     by_code = {s.iso3: s for s in sc.states}
@@ -273,28 +261,36 @@ def _check_events(sc: Scenario, origin: str, shown: str) -> None:
             del occupier[ev.state]
 
 
+def _check_pairs(pairs: list[tuple[str, str]], field: str, known: set[str], itself: str,
+                 origin: str, shown: str) -> None:
+    """Unordered pairs of states (neighbours, rivals): both in the scenario, different, and
+    each pair listed once; ``itself`` is the message for a state paired with itself."""
+    seen: set[tuple[str, str]] = set()
+    for i, pair in enumerate(pairs):
+        for end, code in zip(("a", "b"), pair, strict=True):
+            if code not in known:
+                raise RevexportError(
+                    f"{origin}: {field}[{i}].{end}: unknown state '{code}' (states are {shown})")
+        if pair[0] == pair[1]:
+            raise RevexportError(f"{origin}: {field}[{i}]: {itself}")
+        key = (min(pair), max(pair))
+        if key in seen:
+            raise RevexportError(f"{origin}: {field}[{i}]: pair {key[0]}-{key[1]} listed twice")
+        seen.add(key)
+
+
 def _check_rivalries(sc: Scenario, origin: str, shown: str) -> None:
     """Each rivalry between two different states of the scenario, neither a superpower (the
     superpowers' rivalry is their blocs), each pair listed once."""
-    by_code = {s.iso3: s for s in sc.states}
-    pairs: set[tuple[str, str]] = set()
+    _check_pairs([(rv.a, rv.b) for rv in sc.rivalries], "rivalries", set(sc.iso3),
+                 "a state cannot be its own rival", origin, shown)
+    superpowers = {s.iso3 for s in sc.states if s.superpower is not None}
     for i, rv in enumerate(sc.rivalries):
-        for end in ("a", "b"):
-            code = getattr(rv, end)
-            state = by_code.get(code)
-            if state is None:
-                raise RevexportError(
-                    f"{origin}: rivalries[{i}].{end}: unknown state '{code}' (states are {shown})")
-            if state.superpower is not None:
+        for end, code in (("a", rv.a), ("b", rv.b)):
+            if code in superpowers:
                 raise RevexportError(
                     f"{origin}: rivalries[{i}].{end}: '{code}' is a superpower (the superpowers' "
                     f"rivalry is their blocs); rivals must be other states")
-        if rv.a == rv.b:
-            raise RevexportError(f"{origin}: rivalries[{i}]: a state cannot be its own rival")
-        key = (min(rv.a, rv.b), max(rv.a, rv.b))
-        if key in pairs:
-            raise RevexportError(f"{origin}: rivalries[{i}]: pair {key[0]}-{key[1]} listed twice")
-        pairs.add(key)
 
 
 #: Largest scenario or doctrine file read (bytes).
