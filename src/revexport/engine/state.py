@@ -32,6 +32,7 @@ from revexport.codes import (
     REGIME_TYPES,
 )
 from revexport.compiled import kernel
+from revexport.engine.cells import contact_proximity
 from revexport.scenario.schema import Scenario
 
 F = NDArray[np.float64]
@@ -217,7 +218,7 @@ class Static:
         # Events in time order; those of one month in the order the scenario lists them.
         events = sorted(sc.events, key=lambda ev: sc.step_of_month(ev.month))
 
-        rivals = _rival_arrays(sc, idx, land_keys, sea_keys, keys)
+        rivals = _rival_arrays(sc, idx, (land_ptr, land_idx, sea_ptr, sea_idx, adj_ptr, adj_idx))
         arrays = StaticArrays(
             population=col("population"), gdp0=gdp, capability0=col("capability"),
             legitimacy0=col("legitimacy"), repression0=col("repression"),
@@ -244,24 +245,20 @@ class Static:
         return cls(arrays=arrays, codes=list(sc.iso3), slot_doctrine=slot_doctrine, n_steps=sc.n_steps)
 
 
-def _rival_arrays(sc: Scenario, idx: dict[str, int], land_keys: I, sea_keys: I,
-                  adj_keys: I) -> dict[str, I]:
+def _rival_arrays(sc: Scenario, idx: dict[str, int], csr: tuple[I, I, I, I, I, I]
+                  ) -> dict[str, I]:
     """The rivalries as CSR arrays, each pair in both directions, with each entry's contact
-    class and first and last step (a rivalry without an end lasts past any run)."""
+    class (:func:`contact_row` over ``csr``: the land, sea and adjacency pointers and indices)
+    and first and last step (a rivalry without an end lasts past any run)."""
     s = len(sc.states)
-    land, sea = set(land_keys.tolist()), set(sea_keys.tolist())
-    near: list[set[int]] = [set() for _ in range(s)]
-    for key in adj_keys.tolist():
-        near[key // s].add(key % s)
+    row = np.empty(s, dtype=np.int64)
     entries = []
     for rv in sc.rivalries:
         first = sc.step_of_month(rv.start)
         last = sc.step_of_month(rv.end) if rv.end is not None else np.iinfo(np.int64).max
         for a, b in ((idx[rv.a], idx[rv.b]), (idx[rv.b], idx[rv.a])):
-            key = a * s + b
-            contact = (CONTACT_LAND if key in land else CONTACT_SEA if key in sea
-                       else CONTACT_TWO_HOP if near[a] & near[b] else CONTACT_FAR)
-            entries.append((a, b, contact, first, last))
+            contact_row(*csr, a, row)
+            entries.append((a, b, int(row[b]), first, last))
     entries.sort()
     rows = np.array([e[0] for e in entries], dtype=np.int64)
     cols = np.array([[e[1], e[2], e[3], e[4]] for e in entries], dtype=np.int64).reshape(-1, 4)
@@ -385,22 +382,32 @@ class World(NamedTuple):
 
 
 @kernel
-def proximity_row(st: StaticArrays, x: int, q: Any, out: F) -> None:
-    """Proximity of every state to state ``x`` under the parameters ``q`` (one replicate's).
+def contact_row(land_ptr: I, land_idx: I, sea_ptr: I, sea_idx: I, adj_ptr: I, adj_idx: I,
+                x: int, out: I) -> None:
+    """How near every state is to state ``x`` (:class:`revexport.codes.Contact`): a land
+    neighbour, else a sea neighbour, else a neighbour's neighbour, else farther. Read from the
+    sparse neighbour lists, so no S x S array."""
+    out[:] = CONTACT_FAR
+    for k in range(adj_ptr[x], adj_ptr[x + 1]):
+        nb = adj_idx[k]
+        for k2 in range(adj_ptr[nb], adj_ptr[nb + 1]):
+            out[adj_idx[k2]] = CONTACT_TWO_HOP
+    for k in range(sea_ptr[x], sea_ptr[x + 1]):
+        out[sea_idx[k]] = CONTACT_SEA
+    for k in range(land_ptr[x], land_ptr[x + 1]):
+        out[land_idx[k]] = CONTACT_LAND
 
-    1 for a land neighbour, ``proximity_sea`` for a sea neighbour, ``proximity_two_hop`` for a
-    neighbour's neighbour, ``proximity_far`` otherwise; 0 to itself. Read from the sparse
-    neighbour lists, so no S x S array.
-    """
-    out[:] = q.proximity_far
-    for k in range(st.adj_ptr[x], st.adj_ptr[x + 1]):
-        nb = st.adj_idx[k]
-        for k2 in range(st.adj_ptr[nb], st.adj_ptr[nb + 1]):
-            out[st.adj_idx[k2]] = q.proximity_two_hop
-    for k in range(st.sea_ptr[x], st.sea_ptr[x + 1]):
-        out[st.sea_idx[k]] = q.proximity_sea
-    for k in range(st.land_ptr[x], st.land_ptr[x + 1]):
-        out[st.land_idx[k]] = 1.0
+
+@kernel
+def proximity_row(st: StaticArrays, x: int, q: Any, out: F) -> None:
+    """Proximity of every state to state ``x`` under the parameters ``q`` (one replicate's):
+    :func:`revexport.engine.cells.contact_proximity` of its contact class (:func:`contact_row`);
+    0 to itself."""
+    contact = np.empty(out.shape[0], dtype=np.int64)
+    contact_row(st.land_ptr, st.land_idx, st.sea_ptr, st.sea_idx, st.adj_ptr, st.adj_idx, x,
+                contact)
+    for s in range(out.shape[0]):
+        out[s] = contact_proximity(q, contact[s])
     out[x] = 0.0
 
 

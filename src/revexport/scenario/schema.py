@@ -48,6 +48,14 @@ MAX_CAPABILITY = 100.0
 MAX_EVENTS = 10_000
 
 
+def _checked_source(v: str, what: str) -> str:
+    """A non-empty source: an event or a rivalry is a claim about history, so it must say where
+    it comes from."""
+    if not v.strip():
+        raise ValueError(f"must name the source of the {what} (a non-empty string), got ''")
+    return v
+
+
 def _checked_month(v: str) -> str:
     """``v`` if it is a month written ``YYYY-MM``; else the error a validator reports."""
     if not _MONTH.fullmatch(v):
@@ -138,10 +146,7 @@ class EventSpec(_Strict):
     @field_validator("source")
     @classmethod
     def _sourced(cls, v: str) -> str:
-        # An event is a claim about history: it must say where it comes from.
-        if not v.strip():
-            raise ValueError("must name the source of the event (a non-empty string), got ''")
-        return v
+        return _checked_source(v, "event")
 
 
 class RivalrySpec(_Strict):
@@ -176,9 +181,7 @@ class RivalrySpec(_Strict):
     @field_validator("source")
     @classmethod
     def _sourced(cls, v: str) -> str:
-        if not v.strip():
-            raise ValueError("must name the source of the rivalry (a non-empty string), got ''")
-        return v
+        return _checked_source(v, "rivalry")
 
 
 class Scenario(_Strict):

@@ -78,20 +78,23 @@ def grow(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> None
             if not ok[s]:
                 movement[r, s] = 0.0
                 continue
-            # A land border with a friendly state (an exporter, an aligned regime) is a route
-            # by which support reaches the movement in full.
-            route = False
-            for k in range(land_ptr[s], land_ptr[s + 1]):
-                nb = land_idx[k]
-                route = route or exporter[nb] or regime[r, nb] == ALIGNED
             pull = 0.0
             support = 0.0
+            route = -1  # looked up only for a state that is sent support
             for e in range(n_e):
                 prop = spend[r, e, Spend.PROPAGANDA, s]
                 pull += prop / (prop + q.propaganda_half_saturation) * attract[e]
                 material = spend[r, e, Spend.SUPPORT, s] + spend[r, e, Spend.COVERT, s]
                 if material > 0.0:
-                    support += material * support_reach(q, proximity[r, e, s], route)
+                    if route < 0:
+                        # A land border with a friendly state (an exporter, an aligned
+                        # regime) is a route by which support reaches the movement in full.
+                        route = 0
+                        for k in range(land_ptr[s], land_ptr[s + 1]):
+                            nb = land_idx[k]
+                            if exporter[nb] or regime[r, nb] == ALIGNED:
+                                route = 1
+                    support += material * support_reach(q, proximity[r, e, s], route == 1)
             # The target's capacity against support: its security budget, stiffened by repression.
             capacity = (q.support_capacity_scale * q.security_budget_fraction * gdp0[s]
                         * economy[r, s] / 12.0 * (1.0 + repression[r, s]))
