@@ -26,7 +26,7 @@ from revexport import run_ensemble
 from revexport.scenario import load_scenario
 
 CONTINUOUS = ("coalition_mean", "sanctions_mean", "exporter_economy_final")
-COUNTS = ("wars_started", "war_months", "aligned_final", "regime_changes")
+COUNTS = ("wars_started", "wars_opened", "war_months", "aligned_final", "regime_changes")
 
 
 def holm(p: np.ndarray) -> np.ndarray:

@@ -37,7 +37,7 @@ def test_mesa_reference_matches_engine_outcome_names() -> None:
 
     rows = run_replicates(load_scenario("middle-east-1979"), "militant", 2, seed=1)
     assert len(rows) == 2
-    assert set(rows[0]) == {"wars_started", "war_months", "coalition_mean", "sanctions_mean",
+    assert set(rows[0]) == {"wars_started", "wars_opened", "war_months", "coalition_mean", "sanctions_mean",
                             "aligned_final", "regime_changes", "exporter_economy_final"}
 
 

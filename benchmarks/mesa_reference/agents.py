@@ -431,6 +431,7 @@ class Nation(mesa.Agent):
                 ex.wars[self] = War(cap0_state=own, cap0_exporter=ex.power,
                                     opened_by_exporter=ex is not chosen)
                 self.model.wars_started += 1
+                self.model.wars_opened += int(ex is not chosen)
                 if ex is chosen:
                     ex.attacked = True
 

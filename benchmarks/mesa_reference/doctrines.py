@@ -90,19 +90,22 @@ def with_defence(shares: list[float], ex: Exporter) -> list[float]:
 
 
 def opportunistic_strike(ex: Exporter, scores: dict[Nation, float], power_ratio: float) -> list[Nation]:
-    """At most one war a month: the best-scoring land neighbour that is much weaker.
+    """At most one war a month: the best-scoring state that is much weaker.
 
-    The exporter's power must exceed the target's by ``power_ratio``, times
-    ``patron_deterrence`` when the target is a client of a superpower in the scenario.
-    Ties go to the state listed first in the scenario.
+    The exporter's power, carried over the distance (times its proximity to the target to
+    the ``strike_proximity_exponent``), must exceed the target's, with the foreign forces
+    that would defend it, by ``power_ratio``, times ``patron_deterrence`` when the target is
+    a client of a superpower in the scenario. Ties go to the state listed first in the
+    scenario.
     """
     p = ex.model.p
     power = ex.power
     best, best_score = None, -math.inf
     for n, score in scores.items():
         ratio = power_ratio * (p.patron_deterrence if ex.model.is_protected(n) else 1.0)
-        if (score > 0 and ex.proximity[n] >= 1.0 and n not in ex.wars
-                and power > ratio * n.power and score > best_score):
+        reach = ex.proximity[n] ** p.strike_proximity_exponent
+        if (score > 0 and n not in ex.wars and score > best_score
+                and power * reach > ratio * (n.power + n.presence_support())):
             best, best_score = n, score
     return [] if best is None else [best]
 
@@ -130,7 +133,7 @@ class Nationalist(Doctrine):
 
 
 class Militant(Doctrine):
-    """Export by every means; war on a much weaker land neighbour whose movement is strong."""
+    """Export by every means; war on a much weaker state within reach whose movement is strong."""
 
     def __init__(self, movement_to_strike: float = 0.25) -> None:
         self.movement_to_strike = movement_to_strike
@@ -212,8 +215,9 @@ class Factional(Doctrine):
     below the economy the factions expect, which adapts at ``expectation_rate``) the
     pragmatists and nationalists;
     each faction drifts back toward its starting influence ``w0``. The plan is the
-    weight-average of the factions' plans, and so is the war weariness it bears; only the
-    dominant faction's wars are opened.
+    weight-average of the factions' plans, and so is the war weariness it bears; a war is
+    opened only when the factions that would open it hold more than ``faction_war_majority``
+    of the influence.
     """
 
     def __init__(self, weights: tuple[float, float, float, float] = (0.25, 0.25, 0.25, 0.25)) -> None:
@@ -237,9 +241,14 @@ class Factional(Doctrine):
             export = 1.0 - plan.shares[DOMESTIC] - plan.shares[DIPLOMACY]
             for n, x in plan.targets.items():
                 mix[n] += w * export * x
-        dominant = self.weights.index(max(self.weights))
         tolerance = sum(w * plan.war_tolerance for w, plan in zip(self.weights, plans, strict=True))
-        return Plan(shares, normalise(mix), plans[dominant].strike, war_tolerance=tolerance)
+        backing: dict[Nation, float] = {}
+        for w, plan in zip(self.weights, plans, strict=True):
+            for n in plan.strike:
+                backing[n] = backing.get(n, 0.0) + w
+        majority = ex.model.p.faction_war_majority
+        strike = [n for n, w in backing.items() if w > majority][:1]
+        return Plan(shares, normalise(mix), strike, war_tolerance=tolerance)
 
     def update_weights(self, ex: Exporter) -> None:
         """Shift the factions' influence by this month's signals."""

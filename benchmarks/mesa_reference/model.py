@@ -107,6 +107,7 @@ class RevolutionModel(mesa.Model):
         self.trend = self.trend_now = self.sanction_drag = self.hostility = 0.0
 
         self.wars_started = 0
+        self.wars_opened = 0  # of those, wars an exporter opened
         self.regime_changes = 0
         self.datacollector = mesa.DataCollector(model_reporters={
             "wars": lambda m: sum(len(ex.wars) for ex in m.exporters),
@@ -310,6 +311,7 @@ class RevolutionModel(mesa.Model):
         months = max(self.steps, 1)
         return {
             "wars_started": self.wars_started,
+            "wars_opened": self.wars_opened,
             "war_months": sum(record["wars"]),
             "coalition_mean": sum(record["coalition"]) / months,
             "sanctions_mean": sum(record["sanctions"]) / months,

@@ -477,6 +477,11 @@ class Parameters:
         0.02, 0.0, 0.1, "assumption (factions keep their institutional bases: clergy, Guards, "
         "bazaar, bureaucracy)",
         "monthly pull of each faction's log-influence back toward its starting balance")
+    faction_war_majority: float = _p(
+        0.5, 0.5, 0.75, "Hermann 2001 (a coalition of autonomous actors acts on what a "
+        "majority of it backs); from a bare majority to three quarters an assumption",
+        "share of the factions' influence that must back a war before a factional exporter "
+        "opens it")
 
     @classmethod
     def specs(cls) -> tuple[ParamSpec, ...]:

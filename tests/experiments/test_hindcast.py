@@ -48,8 +48,9 @@ def _replicates(strike, neighbour, coalition, outcome, length, wars=1.0):  # typ
         "first_strike_neighbour": neighbour, "group_coalition_step": np.asarray(coalition, dtype=float),
         "aligned_final": np.zeros(n), "first_war_outcome": outcome,
         "first_war_length": np.asarray(length, dtype=float),
-        "wars_started": np.full(n, wars), "coalition_mean": np.full(n, wars),
-        "sanctions_mean": np.full(n, wars)})
+        "first_war_initiator": np.where(np.asarray(neighbour, dtype=bool), "state", ""),
+        "wars_started": np.full(n, wars), "wars_opened": np.full(n, wars - 1.0),
+        "coalition_mean": np.full(n, wars), "sanctions_mean": np.full(n, wars)})
 
 
 def test_each_kind_of_check_passes_on_its_own_side_of_its_threshold() -> None:
@@ -68,6 +69,14 @@ def test_each_kind_of_check_passes_on_its_own_side_of_its_threshold() -> None:
     assert got.loc["long_first_war", "value"] == 0.5 and not got.loc["long_first_war", "passed"]
     assert got.loc["militant_vs_nationalist:wars_started", "kind"] == "p_value"
     assert got.loc["militant_vs_nationalist:wars_started", "passed"]
+    # The nationalist exporter of ``h`` opens no war; one that opens two in each replicate fails.
+    assert got.loc["nationalist_opens_no_war", "passed"]
+    assert not score(h, more, more)[0].set_index("check").loc["nationalist_opens_no_war", "passed"]
+    # Two neighbours strike within 24 months (months 12 and 14); one that strikes in month 12
+    # after the exporter opened a war does not strike first.
+    assert got.loc["first_strike", "value"] == 0.5
+    opened = h.assign(first_war_initiator=["exporter", "state", "state", ""])
+    assert score(opened, more, h)[0].set_index("check").loc["first_strike", "value"] == 0.25
     # No neighbour ever strikes: no month to compare, and the check fails.
     none = _replicates([np.nan] * 4, [False] * 4, [30] * 4, [""] * 4, [np.nan] * 4)
     got = score(none, more, none)[0].set_index("check")
@@ -75,7 +84,8 @@ def test_each_kind_of_check_passes_on_its_own_side_of_its_threshold() -> None:
     assert not got.loc["first_strike_month", "passed"]
 
 
-@pytest.mark.parametrize("outcome", ["wars_started", "coalition_mean", "sanctions_mean"])
+@pytest.mark.parametrize("outcome", ["wars_started", "wars_opened", "coalition_mean",
+                                     "sanctions_mean"])
 def test_militant_export_brings_more_than_nationalist_restraint(hindcast, outcome) -> None:
     row = hindcast.scores.set_index("check").loc[f"militant_vs_nationalist:{outcome}"]
     assert row["value"] < 0.05, row["detail"]

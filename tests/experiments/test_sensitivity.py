@@ -77,6 +77,7 @@ def test_point_responses_average_each_rows_replicates() -> None:
         "design_row": [0, 0, 1, 1],
         "first_strike_neighbour": [True, True, False, True],
         "first_strike_step": [10.0, 30.0, np.nan, 5.0],
+        "first_war_initiator": ["state", "state", "", "state"],
         "group_coalition_step": [20.0, 40.0, np.nan, np.nan],
         "aligned_final": [0, 1, 0, 0],
         "wars_started": [1, 3, 0, 2],

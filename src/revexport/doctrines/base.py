@@ -52,7 +52,8 @@ class Observation(NamedTuple):
         ``superpower_sanction_weight`` per sanctioning superpower, capped at 1
     movement : (R, S) strength of the aligned movement in each state
     target_legitimacy : (R, S)
-    target_power : (R, S) effective military capability
+    target_power : (R, S) effective military capability, with the foreign forces deployed to
+        defend the state (its patron's, or an occupier's)
     regime : (R, S) int64 regime codes (:class:`revexport.codes.Regime`)
     alignment : (R, S) int64 alignment codes (:class:`revexport.codes.Alignment`)
     protected : (R, S) bool, client of a superpower present in the scenario

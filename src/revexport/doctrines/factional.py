@@ -10,7 +10,8 @@ predicts.
 The allocation is the weight-average of the four factions' allocations, and so is the war
 weariness the exporter bears (each faction's policy has its own ``war_tolerance``): as war
 weariness and crisis move influence from the militants to the pragmatists, the exporter comes to
-accept a ceasefire. Force is used only as the most influential faction would use it. Weights
+accept a ceasefire. A war is opened only where the factions that would open it together hold
+more than ``faction_war_majority`` of the influence (a majority at the default). Weights
 evolve as ``log w += faction_learning_rate x (signal - mean signal) + faction_reversion x (log
 w0 - log w)``, then are normalised: each faction drifts back toward its starting influence
 ``w0`` (its institutional base), so a shift lasts while its causes do. An economic crisis is a

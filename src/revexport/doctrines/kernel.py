@@ -146,17 +146,19 @@ def policy_allocation(pol: Any, q: Any, r: int, k: int, obs: Observation, shares
     if mass > 0:
         for s in range(n_s):
             targets[s] /= mass
-    # War: the best-scoring land neighbour with a strong movement that it far outguns.
+    # War: the best-scoring state with a strong movement that it far outguns, its power
+    # carried over the distance (the loss-of-strength gradient of a first strike).
     best, best_score = -1, 0.0
     if pol.strike_power_ratio > 0 and not overstretched:
         for s in range(n_s):
-            if (targets[s] <= best_score or proximity[r, k, s] < 1.0 or at_war[r, k, s]
+            if (targets[s] <= best_score or at_war[r, k, s]
                     or movement[r, s] <= pol.strike_min_movement):
                 continue
             ratio = pol.strike_power_ratio * q.offensive_power_ratio
             if protected[r, s]:
                 ratio *= q.patron_deterrence
-            if power[r, k] > ratio * target_power[r, s]:
+            reach = proximity[r, k, s] ** q.strike_proximity_exponent
+            if power[r, k] * reach > ratio * target_power[r, s]:
                 best, best_score = s, targets[s]
     return best
 
@@ -221,6 +223,7 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
     strike = np.full(4, -1)
     tolerance = np.zeros(4)
     signal = np.zeros(4)
+    backing = np.zeros(n_s)  # the factions' influence behind a war on each state
     par, active, at_war_all = obs.params, obs.active, obs.at_war
     own_legit, own_economy, cohesion = obs.legitimacy, obs.economy, obs.cohesion
     attacked, successes, threat_felt, weariness = (obs.attacked, obs.successes, obs.threat_felt,
@@ -277,15 +280,11 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
                 tolerance_out[r, k] = tolerance[0]
                 continue
             # Factions: weight-average shares and war tolerance; targets mixed by what each
-            # spends on export; war as the most influential faction would wage it.
-            dominant = 0
+            # spends on export; a war only where factions holding a majority back it.
             tol = 0.0
             for c in range(n_f):
                 tol += weights[r, k, c] * tolerance[c]
             tolerance_out[r, k] = tol
-            for c in range(n_f):
-                if weights[r, k, c] > weights[r, k, dominant]:
-                    dominant = c
             for m in range(N_MEANS):
                 total = 0.0
                 for c in range(n_f):
@@ -301,5 +300,12 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
                 mass += mix
             for s in range(n_s):
                 targets_out[r, k, s] = targets_out[r, k, s] / mass if mass > 0 else 0.0
-            if strike[dominant] >= 0:
-                strike_out[r, k, strike[dominant]] = True
+            for s in range(n_s):
+                backing[s] = 0.0
+            for c in range(n_f):
+                if strike[c] >= 0:
+                    backing[strike[c]] += weights[r, k, c]
+            for s in range(n_s):
+                if backing[s] > q.faction_war_majority:
+                    strike_out[r, k, s] = True
+                    break

@@ -6,8 +6,8 @@ the value and status and attempt to destroy other regimes"; "military, guerrilla
 intelligence capabilities, and the arming of liberation movements".
 
 Every means at once: propaganda, material support and covert action aimed at receptive
-populations under condemned regimes, nearer ones first; invasion of a much weaker land
-neighbour whose movement is strong; at war, it fights on far into exhaustion ("war until
+populations under condemned regimes, nearer ones first; invasion of a much weaker state within
+reach whose movement is strong; at war, it fights on far into exhaustion ("war until
 victory") before it will accept a ceasefire.
 """
 

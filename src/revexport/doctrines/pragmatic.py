@@ -9,8 +9,8 @@ Opportunity in a target = movement x weak legitimacy x (dependent or authoritari
 Where it passes a threshold and the exporter is not overstretched (sanctions, war on several
 fronts), part of the budget -- up to 40 %, four times the opportunity found -- goes to
 propaganda, support and covert action there; otherwise the budget stays with development and
-diplomacy. It strikes only a land neighbour twice as much weaker as the militants need, with
-a strong movement, and seeks a ceasefire once a war has cost more than moderately.
+diplomacy. It strikes only a state twice as much weaker as the militants need, with a strong
+movement, and seeks a ceasefire once a war has cost more than moderately.
 """
 
 from __future__ import annotations

@@ -13,10 +13,12 @@ A :class:`Policy` says how one view of export allocates the exporter's means:
   ``attribute ** exponent`` over the attributes named (:data:`ATTRIBUTES`). Scores at or
   below ``ripeness`` count as 0. Propaganda, support and covert action go to the targets in
   proportion to their scores.
-* war: with ``strike_power_ratio > 0`` the exporter invades the best-scoring land neighbour
-  whose movement exceeds ``strike_min_movement`` and that it outguns by
+* war: with ``strike_power_ratio > 0`` the exporter invades the best-scoring state whose
+  movement exceeds ``strike_min_movement`` and that it outguns by
   ``strike_power_ratio x offensive_power_ratio`` (times ``patron_deterrence`` for a
-  superpower's client); at most one a month. 0: it never opens a war.
+  superpower's client), its power carried over the distance (``proximity **
+  strike_proximity_exponent``) against the target's with the foreign forces deployed to
+  defend it; at most one a month. 0: it never opens a war.
 * at war, every policy gives the military at least ``defence_share`` (a model parameter);
   ``war_tolerance`` is the war weariness the policy bears before it seeks a ceasefire (a
   factional doctrine's is the factions' weight-average, so a shift of influence can end a
@@ -27,7 +29,7 @@ pair (``policy`` while home is unstable, moving toward ``bold`` by ``ramp`` a mo
 stable: the gradualist view). Factions' influence weights shift with what happens
 (``signals``); the allocation is the weight-average of the factions' allocations, target
 weights mixed in proportion to what each faction spends on export, and war is opened as
-the most influential faction would open it.
+the factions holding more than ``faction_war_majority`` of the influence would open it.
 
 Every number here is part of a doctrine's definition, validated with its range; the
 engine reads the compiled arrays (:func:`compile_slots`) in one kernel.

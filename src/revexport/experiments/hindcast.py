@@ -4,15 +4,18 @@ The checks (docs/odd.md, section 1.2) are measured on the model's outcomes; the
 historical dates are data for the comparison, never inputs to the model.
 
 1. ``first_strike``: a neighbour of the exporter strikes it first within
-   24 months (Iraq invaded in September 1980, month 19 from February 1979).
+   24 months, the exporter not having opened a war before (Iraq invaded in
+   September 1980, month 19 from February 1979).
 2. ``monarchy_coalition``: the six Gulf monarchies (the scenario's named
    ``coalition_group``: Saudi Arabia, Kuwait, Bahrain, Qatar, the UAE, Oman) are
    all in the coalition against the exporter at once within 36 months (the Gulf
    Cooperation Council, May 1981, month 27).
 3. ``no_aligned_regime``: no state of the region has an aligned regime at the end.
-4. ``militant_vs_nationalist``: militant export brings more wars, a larger
-   coalition and heavier sanctions than nationalist restraint (Walt 1996):
-   three one-sided Mann-Whitney tests at 5 %.
+4. ``militant_vs_nationalist``: militant export brings more wars, more wars
+   the exporter opens itself, a larger coalition and heavier sanctions than
+   nationalist restraint (Walt 1996): four one-sided Mann-Whitney tests at 5 %;
+   and ``nationalist_opens_no_war``: a nationalist exporter opens no war in any
+   replicate.
 5. ``long_first_war``: the first war lasts five years or more and ends in a
    ceasefire, in at least 60 % of replicates (September 1980 to August 1988).
 6. ``first_strike_month`` and ``monarchy_coalition_month``: the median months of
@@ -84,7 +87,7 @@ def pattern_checks(replicates: pd.DataFrame) -> pd.DataFrame:
     ----------
     replicates : DataFrame
         Per-replicate summaries (``first_strike_neighbour``, ``first_strike_step``,
-        ``group_coalition_step``, ``aligned_final``).
+        ``first_war_initiator``, ``group_coalition_step``, ``aligned_final``).
 
     Returns
     -------
@@ -95,7 +98,8 @@ def pattern_checks(replicates: pd.DataFrame) -> pd.DataFrame:
     h = replicates
     return pd.DataFrame({
         "first_strike": h["first_strike_neighbour"].astype(bool)
-        & (h["first_strike_step"] <= HISTORY["first_strike"][3]),
+        & (h["first_strike_step"] <= HISTORY["first_strike"][3])
+        & (h["first_war_initiator"] != "exporter"),
         "monarchy_coalition": h["group_coalition_step"] <= HISTORY["monarchy_coalition"][3],
         "no_aligned_regime": h["aligned_final"] == 0,
     }, index=h.index)
@@ -128,7 +132,8 @@ def score(historical: pd.DataFrame, militant: pd.DataFrame,
     ceasefire_length = h["first_war_length"].where(h["first_war_outcome"] == "ceasefire")
     rows = [
         dict(check="first_strike", kind="share",
-             description="a neighbour strikes the exporter first within 24 months",
+             description="a neighbour strikes the exporter first within 24 months, the "
+                         "exporter having opened no war",
              value=float(strike_ok.mean()), threshold=SHARE_THRESHOLD,
              detail=f"median month {strike_month:.0f} "
                     f"(history: {HISTORY['first_strike'][0]}, {HISTORY['first_strike'][2]})"),
@@ -153,6 +158,14 @@ def score(historical: pd.DataFrame, militant: pd.DataFrame,
             value=p, threshold=ALPHA,
             detail=f"militant {militant[col].mean():.3g} vs nationalist "
                    f"{nationalist[col].mean():.3g}"))
+    never = nationalist["wars_opened"] == 0
+    rows.append(dict(
+        check="nationalist_opens_no_war", kind="share",
+        description="a nationalist exporter never opens a war",
+        value=float(never.mean()), threshold=1.0,
+        detail=f"wars it opened: {int(nationalist['wars_opened'].sum())} in {len(never)} "
+               f"replicates (militant: {int(militant['wars_opened'].sum())}, in "
+               f"{int((militant['wars_opened'] > 0).sum())} replicates)"))
     length = (f"median length {_median(ceasefire_length):.0f} months"
               if ceasefire_length.notna().any() else "no first war ended in a ceasefire")
     rows += [

@@ -105,6 +105,8 @@ _DECLARED: tuple[Outcome, ...] = (
     Outcome("aligned_changes", "changes to an aligned regime", "count",
             "regime changes that brought an aligned regime"),
     Outcome("wars_started", "wars begun", "count", "wars begun between exporters and states"),
+    Outcome("wars_opened", "wars the exporters opened", "count",
+            "wars begun by an exporter's decision (not by a state's first strike)"),
     Outcome("first_war_step", "first war (month)", "step", "month the first war began"),
     Outcome("first_war_initiator", "first war begun by", "text",
             "who began the first war: state or exporter"),
@@ -136,7 +138,7 @@ _MAIN: tuple[str, ...] = (
     "exporter_legitimacy_final", "export_spend", "war_cost",
 )
 #: Outcomes of the hindcast's fourth check (militant against nationalist).
-_DIRECTION: tuple[str, ...] = ("wars_started", "coalition_mean", "sanctions_mean")
+_DIRECTION: tuple[str, ...] = ("wars_started", "wars_opened", "coalition_mean", "sanctions_mean")
 #: Outcomes of the report's distribution figure, in panel order.
 _DISTRIBUTIONS: tuple[str, ...] = (
     "wars_started", "war_months", "coalition_mean", "sanctions_mean", "aligned_final",

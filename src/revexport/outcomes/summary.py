@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from revexport.codes import ALIGNED
+from revexport.codes import ALIGNED, STARTED_BY_EXPORTER, STARTED_BY_STATE
 from revexport.engine.state import Static
 from revexport.outcomes.definitions import main_outcomes
 from revexport.outcomes.recorder import EVENT_KINDS, STEP_METRICS
@@ -17,7 +17,7 @@ from revexport.scenario.schema import REGIME_TYPES
 
 WAR_OUTCOMES = {0: "ongoing", 1: "ceasefire", 2: "state collapsed", 3: "exporter collapsed",
                 4: "regime fell"}
-INITIATORS = {1: "state", 2: "exporter"}
+INITIATORS = {STARTED_BY_STATE: "state", STARTED_BY_EXPORTER: "exporter"}
 
 #: A coalition counts as formed once it has this many members (the definition of an outcome,
 #: not a model parameter: "a coalition is three or more states").
@@ -105,6 +105,8 @@ def replicate_summary(
     )
     starts = events[events["kind"] == "war_start"]
     out["wars_started"] = starts.groupby("replicate").size().reindex(out.index, fill_value=0)
+    out["wars_opened"] = (starts[starts["code"] == STARTED_BY_EXPORTER].groupby("replicate").size()
+                          .reindex(out.index, fill_value=0))
     _first_war(out, starts, events[events["kind"] == "war_end"])
     _first_strike(out, starts, static)
     _coalition_members(out, events)

@@ -19,7 +19,7 @@ from revexport.compiled import kernel
 from revexport.doctrines import kernel as doctrine_kernel
 from revexport.doctrines.base import Allocation, Doctrine, Observation
 from revexport.doctrines.spec import DoctrineTables
-from revexport.engine.cells import mark_eligible, monthly_budget, power, sanctions_felt
+from revexport.engine.cells import mark_eligible, monthly_budget, power, presence_support, sanctions_felt
 from revexport.engine.state import B, F, StaticArrays, World
 from revexport.errors import RevexportError
 
@@ -73,16 +73,20 @@ def observe(w: World, st: StaticArrays, par: Any, d: Decisions) -> None:
     n_r, n_e, n_s = w.intent.shape
     exporter = np.zeros(n_s, dtype=np.bool_)
     ok = np.zeros(n_s, dtype=np.bool_)
+    foreign = np.zeros(n_s)
     cap, coh, aid = w.capability, w.cohesion, w.aid
     for r in range(n_r):
         q = par[r]
         mark_eligible(w.slot_state, st.superpower, w.regime, r, exporter, ok)
         n_ok = 0
         members = 0
+        # A target's power counts the foreign forces that would defend it.
+        presence_support(q, w.presence, w.alignment, w.occupied, cap, st.superpower_rows, r,
+                         foreign)
         for s in range(n_s):
             n_ok += ok[s]
             members += w.coalition[r, s]
-            o.target_power[r, s] = power(cap[r, s], coh[r, s], aid[r, s])
+            o.target_power[r, s] = power(cap[r, s], coh[r, s], aid[r, s]) + foreign[s]
             o.protected[r, s] = st.protected_alignment[w.alignment[r, s]]
         sanctioned, n_sp = sanctions_felt(w.sanctioning, w.superpower_sanction, st.gdp_share, r)
         for e in range(n_e):
