@@ -93,6 +93,18 @@ class War:
     share_state: float = 0.0
 
 
+@dataclass
+class OutsideRival:
+    """A strategic rival from outside the scenario: not simulated, its power fixed, as near as
+    the scenario says (a contact class, 7.1); it is no exporter and fights no exporter."""
+
+    code: str
+    power: float
+    contact: str  # "land", "sea", "two-hop" or "far"
+    exporter: None = None
+    at_war: bool = False
+
+
 class Nation(mesa.Agent):
     """A state of the scenario."""
 
@@ -126,7 +138,7 @@ class Nation(mesa.Agent):
         self.land: list[Nation] = []
         self.sea: list[Nation] = []
         self.neighbours: list[Nation] = []  # land then sea: a state that is both counts twice
-        self.rivals: list[tuple[Nation, int, float]] = []  # rival, first and last month
+        self.rivals: list[tuple[Nation | OutsideRival, int, float]] = []  # rival, first and last month
         self.held = 0.0  # how far another front or a rival holds it this month (0 to 1)
         self.exporter: Exporter | None = None  # the exporter seated here, if any
         self.intent: dict[Exporter, float] = {}  # estimate of each exporter's hostile intent
@@ -181,9 +193,13 @@ class Nation(mesa.Agent):
                 return True
         return False
 
-    def proximity_to(self, other: Nation) -> float:
-        """How near ``other`` is: 1 by land, then sea, a neighbour's neighbour, farther."""
+    def proximity_to(self, other: Nation | OutsideRival) -> float:
+        """How near ``other`` is: 1 by land, then sea, a neighbour's neighbour, farther (for an
+        outside rival, its contact class)."""
         p = self.model.p
+        if isinstance(other, OutsideRival):
+            return {"land": 1.0, "sea": p.proximity_sea, "two-hop": p.proximity_two_hop,
+                    "far": p.proximity_far}[other.contact]
         if other in self.land:
             return 1.0
         if other in self.sea:

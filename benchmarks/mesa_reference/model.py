@@ -21,7 +21,14 @@ from collections import defaultdict
 
 import mesa
 
-from benchmarks.mesa_reference.agents import Exporter, Nation, Superpower, clip, logistic
+from benchmarks.mesa_reference.agents import (
+    Exporter,
+    Nation,
+    OutsideRival,
+    Superpower,
+    clip,
+    logistic,
+)
 from benchmarks.mesa_reference.doctrines import DOCTRINES
 from revexport.codes import ALIGNED, ALIGNMENTS, MILITARY_RULE, NONALIGNED
 from revexport.params import Parameters
@@ -75,6 +82,11 @@ class RevolutionModel(mesa.Model):
             last = math.inf if rv.end is None else scenario.step_of_month(rv.end) + 1
             a.rivals.append((b, first, last))
             b.rivals.append((a, first, last))
+        for out in scenario.outside_rivalries:
+            first = scenario.step_of_month(out.start) + 1
+            last = math.inf if out.end is None else scenario.step_of_month(out.end) + 1
+            by_code[out.state].rivals.append(
+                (OutsideRival(out.rival, out.capability, out.contact), first, last))
         self.superpowers: dict[int, Superpower] = {
             n.bloc: n for n in self.states if isinstance(n, Superpower)}
 

@@ -38,7 +38,7 @@ def mutated(draw: st.DrawFn) -> dict:
     data = copy.deepcopy(BASE)
     for _ in range(draw(st.integers(1, 3))):
         where = draw(st.sampled_from(["top", "state", "neighbour", "exporter", "parameters",
-                                      "rivalry"]))
+                                      "rivalry", "outside rivalry"]))
         value = draw(junk)
         if where == "top":
             key = draw(st.sampled_from([*BASE, "bogus"]))
@@ -72,6 +72,18 @@ def mutated(draw: st.DrawFn) -> dict:
             if draw(st.booleans()):
                 rivalry.pop(draw(st.sampled_from(sorted(rivalry))))
             data["rivalries"] = [rivalry] * draw(st.integers(1, 2))
+        elif where == "outside rivalry":
+            codes = [row.get("iso3") for row in BASE["states"]]
+            outside = {"state": draw(st.one_of(st.sampled_from(codes), junk)),
+                       "rival": draw(st.one_of(st.sampled_from(["IND", *codes]), junk)),
+                       "capability": draw(st.one_of(st.floats(-1.0, 200.0), junk)),
+                       "contact": draw(st.one_of(st.sampled_from(["land", "sea", "two-hop", "far",
+                                                                   "air"]), junk)),
+                       "start": draw(st.one_of(st.just("1947-01"), junk)),
+                       "source": draw(st.one_of(st.just("a source"), junk))}
+            if draw(st.booleans()):
+                outside.pop(draw(st.sampled_from(sorted(outside))))
+            data["outside_rivalries"] = [outside] * draw(st.integers(1, 2))
     return data
 
 

@@ -1,6 +1,7 @@
 """Strategic rivalries as scenario data, and the balancing rule that reads them: a state
 balances against the greatest threat, so one whose rival threatens it more than the exporters
-weighs the exporters' threat less (the enemy of an exporter's enemy does not join against it)."""
+weighs the exporters' threat less (the enemy of an exporter's enemy does not join against it).
+A rival outside the scenario weighs the same way, its power fixed at the data's."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def test_builtin_rivalries_are_shipped_sourced_and_symmetric() -> None:
     st = Static.from_scenario(SCENARIO, 0).arrays
     idx = {c: i for i, c in enumerate(SCENARIO.iso3)}
     entries = {(a, int(st.rival_idx[k])): k for a in range(len(idx))
-               for k in range(st.rival_ptr[a], st.rival_ptr[a + 1])}
+               for k in range(st.rival_ptr[a], st.rival_ptr[a + 1]) if st.rival_idx[k] >= 0}
     assert len(entries) == 2 * len(pairs)
     for a, b in pairs:
         k, back = entries[idx[a], idx[b]], entries[idx[b], idx[a]]
@@ -47,6 +48,26 @@ def test_builtin_rivalries_are_shipped_sourced_and_symmetric() -> None:
     assert st.rival_last[oman_yemen] == SCENARIO.step_of_month("1982-12")
 
 
+def test_builtin_outside_rivalries_are_shipped_sourced_and_fixed() -> None:
+    out = SCENARIO.outside_rivalries
+    assert len(out) == 10 and len({(r.state, r.rival) for r in out}) == 10
+    assert not {r.rival for r in out} & set(SCENARIO.iso3)
+    assert all("Thompson, Sakuwa & Suzuki 2021" in r.source and "COW NMC" in r.source
+               for r in out)
+    st = Static.from_scenario(SCENARIO, 0).arrays
+    pak = SCENARIO.iso3.index("PAK")
+    india = [k for k in range(st.rival_ptr[pak], st.rival_ptr[pak + 1]) if st.rival_idx[k] < 0]
+    assert len(india) == 1
+    (k,) = india
+    # India's 1979 CINC 0.0528 against Pakistan's 0.0097: five times its capability, by land.
+    assert st.rival_power[k] == pytest.approx(5.28225)
+    assert st.rival_power[k] > 5 * st.capability0[pak]
+    assert st.rival_contact[k] == CONTACT_LAND and st.rival_first[k] < 0
+    assert (st.rival_power[st.rival_idx >= 0] == 0.0).all()
+    liberia = next(r for r in out if r.rival == "LBR")
+    assert (liberia.state, liberia.contact, liberia.start) == ("LBY", "far", "1989-01")
+
+
 def test_contact_proximity_is_the_exporters_proximity_of_the_class() -> None:
     from revexport.params import Parameters
 
@@ -58,20 +79,22 @@ def test_contact_proximity_is_the_exporters_proximity_of_the_class() -> None:
 # -- the rule --------------------------------------------------------------------------------
 
 
-def _rival_world(make_world, state: str, rival: str, intent: float, n: int = 800,
+def _rival_world(make_world, state: str, rival: str | None, intent: float, n: int = 800,
                  **overrides: float):
     """A block in which ``state`` reads the exporter's ``intent`` and, in the first half of the
     replicates, its ``rival`` is overwhelmingly strong and fully hostile, in the second barely
-    hostile. Returns the block, the state's row, the first half's rows and the exporter's
-    threat to the state."""
+    hostile (``rival`` None: its rivals keep their power, only their hostility differs).
+    Returns the block, the state's row, the first half's rows and the exporter's threat to the
+    state."""
     static, world, block = make_world(n=n, **overrides)
-    s, j = static.codes.index(state), static.codes.index(rival)
+    s = static.codes.index(state)
     world.intent[:, 0, :] = 0.0
     world.intent[:, 0, s] = intent
     strong = np.arange(n) < n // 2
     block.par.rival_hostility[strong] = 1.0
     block.par.rival_hostility[~strong] = 0.2
-    world.capability[strong, j] *= 1000.0
+    if rival is not None:
+        world.capability[strong, static.codes.index(rival)] *= 1000.0
     q = block.par[0]
     pw = world.capability * world.cohesion + world.aid
     x = static.initial_exporters[0]
@@ -81,7 +104,7 @@ def _rival_world(make_world, state: str, rival: str, intent: float, n: int = 800
                                           pw[0, s], vuln)
 
 
-def _balancing(make_world, state: str, rival: str, step: int, intent: float = 1.0):
+def _balancing(make_world, state: str, rival: str | None, step: int, intent: float = 1.0):
     """Who joins after one responses phase of :func:`_rival_world`, the threat over a low join
     threshold; with the first half's rows and the exporter's threat."""
     block, s, strong, exporter = _rival_world(
@@ -115,6 +138,22 @@ def test_a_rivalry_weighs_only_in_its_years(make_world) -> None:
     assert before[strong].mean() > 0.3
     after, strong, _ = _balancing(make_world, "QAT", "BHR", begins, intent=0.3)
     assert not after[strong].any()
+
+
+def test_a_rival_outside_the_scenario_weighs_as_one_inside(make_world) -> None:
+    """Pakistan's rival India is not simulated: its threat is the data's power (five times
+    Pakistan's, by land) with the rival's hostility. Fully hostile (threat 1 - w of its power
+    share, over the exporter's), it keeps Pakistan out of the coalition; barely hostile, below
+    the exporter's threat, it does not."""
+    joined, strong, exporter = _balancing(make_world, "PAK", None, 0, intent=0.4)
+    static, _, block = make_world(n=1)
+    q = block.par[0]
+    share = 5.28225 / (5.28225 + static.arrays.capability0[static.codes.index("PAK")])
+    india = (1 - q.threat_ideological_weight) * share
+    assert 0.2 * india + 0.03 < exporter < india - 0.03 and exporter > 0.1 + 0.03
+    assert not joined[strong].any()
+    p = 0.5 * cells.logistic(exporter - 0.1, 0.005)
+    assert abs(joined[~strong].mean() - p) < 4 * math.sqrt(p * (1 - p) / (~strong).sum())
 
 
 def test_a_rival_that_threatens_more_holds_part_of_a_states_power_from_its_window(
@@ -155,12 +194,35 @@ CASES: dict[str, tuple[str, str]] = {
 }
 
 
+OUTSIDE = ('[[outside_rivalries]]\nstate = "PAK"\nrival = "IND"\ncapability = 5.28225\n'
+           'contact = "land"\nstart = "1947-01"\n')
+CASES.update({
+    "outside_unknown": (OUTSIDE.replace('state = "PAK"', 'state = "XYZ"'),
+                        "outside_rivalries[0].state: unknown state 'XYZ' (states are IRN, IRQ"),
+    "outside_superpower": (OUTSIDE.replace('state = "PAK"', 'state = "SUN"'),
+                           "outside_rivalries[0].state: 'SUN' is a superpower"),
+    "outside_inside": (OUTSIDE.replace('rival = "IND"', 'rival = "AFG"'),
+                       "outside_rivalries[0].rival: 'AFG' is a state of the scenario (list a "
+                       "rivalry between two of its states under rivalries)"),
+    "outside_contact": (OUTSIDE.replace('contact = "land"', 'contact = "air"'),
+                        "outside_rivalries[0].contact: must be one of 'land', 'sea', 'two-hop' or "
+                        "'far', got 'air'"),
+    "outside_capability": (OUTSIDE.replace("capability = 5.28225", "capability = 0.0"),
+                           "outside_rivalries[0].capability: input should be greater than 0, "
+                           "got 0.0"),
+    "outside_twice": (OUTSIDE.replace('state = "PAK"\nrival = "IND"',
+                                      'state = "TUR"\nrival = "GRC"'),
+                      "outside_rivalries[1]: pair TUR-GRC listed twice"),
+})
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_rivalries_give_one_line_errors(tmp_path: Path, case: str) -> None:
     replacement, expected = CASES[case]
-    assert BASE.count(FIRST) == 1
+    first = OUTSIDE if case.startswith("outside") else FIRST
+    assert BASE.count(first) == 1
     path = tmp_path / f"{case}.toml"
-    path.write_text(BASE.replace(FIRST, replacement), encoding="utf-8")
+    path.write_text(BASE.replace(first, replacement), encoding="utf-8")
     out = invoke("run", str(path), "--replicates", "2", "--out", str(tmp_path / "runs"))
     assert_one_line_error(out, f"error: {case}.toml: ", expected)
     assert not (tmp_path / "runs").exists()
@@ -183,3 +245,4 @@ def test_rivalries_survive_the_toml_round_trip(tmp_path: Path) -> None:
     again = load_scenario(str(path))
     assert again.rivalries == SCENARIO.rivalries
     assert any(r.end is None for r in again.rivalries)
+    assert again.outside_rivalries == SCENARIO.outside_rivalries

@@ -33,7 +33,7 @@ from revexport.codes import (
 )
 from revexport.compiled import kernel
 from revexport.engine.cells import contact_proximity
-from revexport.scenario.schema import Scenario
+from revexport.scenario.schema import OutsideRivalrySpec, RivalrySpec, Scenario
 
 F = NDArray[np.float64]
 I = NDArray[np.int64]  # noqa: E741
@@ -67,10 +67,12 @@ class StaticArrays(NamedTuple):
     event_step, event_state, event_kind, event_by : (N,) int64, the scenario's N dated
         events in time order: step, state, :class:`revexport.codes.EventKind` and the row of
         the occupier concerned (a superpower's row for 'West' or 'East')
-    rival_ptr, rival_idx : CSR of the scenario's rivalries (each pair in both directions)
+    rival_ptr, rival_idx : CSR of the scenario's rivalries (each pair of its states in both
+        directions; a rival outside the scenario has index -1)
     rival_contact : int64 per entry, how near the rival is: 0 a land neighbour, 1 a sea
         neighbour, 2 a neighbour's neighbour, 3 farther (:class:`revexport.codes.Contact`)
     rival_first, rival_last : int64 per entry, the first and last step of the rivalry
+    rival_power : float per entry, an outside rival's fixed power (0 for the scenario's states)
     """
 
     population: F
@@ -107,6 +109,7 @@ class StaticArrays(NamedTuple):
     rival_contact: I
     rival_first: I
     rival_last: I
+    rival_power: F
 
 
 @dataclass(frozen=True)
@@ -245,26 +248,40 @@ class Static:
         return cls(arrays=arrays, codes=list(sc.iso3), slot_doctrine=slot_doctrine, n_steps=sc.n_steps)
 
 
+#: Contact classes of an outside rival, as a scenario names them.
+CONTACT_NAMES = {"land": CONTACT_LAND, "sea": CONTACT_SEA, "two-hop": CONTACT_TWO_HOP,
+                 "far": CONTACT_FAR}
+
+
 def _rival_arrays(sc: Scenario, idx: dict[str, int], csr: tuple[I, I, I, I, I, I]
-                  ) -> dict[str, I]:
-    """The rivalries as CSR arrays, each pair in both directions, with each entry's contact
-    class (:func:`contact_row` over ``csr``: the land, sea and adjacency pointers and indices)
-    and first and last step (a rivalry without an end lasts past any run)."""
+                  ) -> dict[str, Any]:
+    """The rivalries as CSR arrays, each pair of the scenario's states in both directions, with
+    each entry's contact class (:func:`contact_row` over ``csr``: the land, sea and adjacency
+    pointers and indices) and first and last step (a rivalry without an end lasts past any
+    run); a rivalry with an outside state is one entry, of rival -1, its contact as given and
+    its power fixed (``rival_power``; 0 for the scenario's states, whose power is the world's)."""
     s = len(sc.states)
     row = np.empty(s, dtype=np.int64)
     entries = []
-    for rv in sc.rivalries:
-        first = sc.step_of_month(rv.start)
+
+    def span(rv: RivalrySpec | OutsideRivalrySpec) -> tuple[int, int]:
         last = sc.step_of_month(rv.end) if rv.end is not None else np.iinfo(np.int64).max
+        return sc.step_of_month(rv.start), last
+
+    for rv in sc.rivalries:
         for a, b in ((idx[rv.a], idx[rv.b]), (idx[rv.b], idx[rv.a])):
             contact_row(*csr, a, row)
-            entries.append((a, b, int(row[b]), first, last))
+            entries.append((a, b, int(row[b]), *span(rv), 0.0))
+    for out in sc.outside_rivalries:
+        entries.append((idx[out.state], -1, CONTACT_NAMES[out.contact], *span(out),
+                        out.capability))
     entries.sort()
     rows = np.array([e[0] for e in entries], dtype=np.int64)
-    cols = np.array([[e[1], e[2], e[3], e[4]] for e in entries], dtype=np.int64).reshape(-1, 4)
+    cols = np.array([e[1:5] for e in entries], dtype=np.int64).reshape(-1, 4)
     return {"rival_ptr": np.searchsorted(rows, np.arange(s + 1)).astype(np.int64),
             "rival_idx": cols[:, 0].copy(), "rival_contact": cols[:, 1].copy(),
-            "rival_first": cols[:, 2].copy(), "rival_last": cols[:, 3].copy()}
+            "rival_first": cols[:, 2].copy(), "rival_last": cols[:, 3].copy(),
+            "rival_power": np.array([e[5] for e in entries], dtype=np.float64)}
 
 
 class World(NamedTuple):

@@ -28,7 +28,9 @@ and explained in ``docs/data.md``:
 * movement at start = 0.02 + 0.15 affinity x grievance (assumption).
 
 Dated events (a superpower occupies a state, or withdraws) are read from the
-events file, and strategic rivalries from the rivalries file, as they are written.
+events file, and strategic rivalries from the rivalries files (between two states of the
+scenario; with a state outside it, whose capability is 100 x its 1979 CINC), as they are
+written.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ BORDERS_FILE = "middle_east_1979_borders.csv"
 CODINGS_FILE = "middle_east_1979_codings.csv"
 EVENTS_FILE = "middle_east_1979_events.csv"
 RIVALRIES_FILE = "middle_east_1979_rivalries.csv"
+OUTSIDE_RIVALRIES_FILE = "middle_east_1979_outside_rivalries.csv"
 #: State capacity of a collapsed state, the factor on its repression (module docstring).
 COLLAPSED_CAPACITY = 0.4
 SUPERPOWER_ROWS = {"USA": "West", "SUN": "East"}
@@ -140,5 +143,10 @@ def middle_east_1979() -> Scenario:
         "rivalries": [{"a": r["iso3_a"], "b": r["iso3_b"], "start": r["start"],
                        "end": r["end"] or None, "source": r["source"]}
                       for r in _read_csv(RIVALRIES_FILE)],
+        "outside_rivalries": [{"state": r["iso3"], "rival": r["rival"],
+                               "capability": float(r["capability_1979"]),
+                               "contact": r["contact"], "start": r["start"],
+                               "end": r["end"] or None, "source": r["source"]}
+                              for r in _read_csv(OUTSIDE_RIVALRIES_FILE)],
     }
     return validate_scenario(data, "middle-east-1979")

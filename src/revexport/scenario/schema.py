@@ -149,7 +149,30 @@ class EventSpec(_Strict):
         return _checked_source(v, "event")
 
 
-class RivalrySpec(_Strict):
+class _Rivalry(_Strict):
+    """What every rivalry has: a first month, an optional last month and a source (the fields
+    are declared by each kind, so each keeps its own order in a scenario file)."""
+
+    @field_validator("start", "end", check_fields=False)
+    @classmethod
+    def _month(cls, v: str | None) -> str | None:
+        return None if v is None else _checked_month(v)
+
+    @field_validator("end", check_fields=False)
+    @classmethod
+    def _after_start(cls, v: str | None, info: ValidationInfo) -> str | None:
+        start = info.data.get("start")
+        if v is not None and start is not None and _months_between(start, v) < 0:
+            raise ValueError(f"must not come before start ({start}), got '{v}'")
+        return v
+
+    @field_validator("source", check_fields=False)
+    @classmethod
+    def _sourced(cls, v: str) -> str:
+        return _checked_source(v, "rivalry")
+
+
+class RivalrySpec(_Rivalry):
     """A strategic rivalry between two states (an unordered pair): each regards the other as a
     competitor and an enemy, a source of threat (Thompson 2001).
 
@@ -165,23 +188,27 @@ class RivalrySpec(_Strict):
                             "the run")
     source: str = Field(max_length=2000, description="where the rivalry comes from (required)")
 
-    @field_validator("start", "end")
-    @classmethod
-    def _month(cls, v: str | None) -> str | None:
-        return None if v is None else _checked_month(v)
 
-    @field_validator("end")
-    @classmethod
-    def _after_start(cls, v: str | None, info: ValidationInfo) -> str | None:
-        start = info.data.get("start")
-        if v is not None and start is not None and _months_between(start, v) < 0:
-            raise ValueError(f"must not come before start ({start}), got '{v}'")
-        return v
+class OutsideRivalrySpec(_Rivalry):
+    """A strategic rivalry between a state of the scenario and a state outside it, which the
+    model does not simulate: the rival's power is held at ``capability`` and it threatens the
+    state from its ``contact`` class (the classes of the exporters' proximity, 7.1).
 
-    @field_validator("source")
-    @classmethod
-    def _sourced(cls, v: str) -> str:
-        return _checked_source(v, "rivalry")
+    The check that ``state`` is in the scenario and not a superpower, that ``rival`` is not,
+    and that the pair is listed once, is made when the whole scenario is known.
+    """
+
+    state: str = Field(max_length=200)
+    rival: str = Field(max_length=200, description="the outside state's code (not one of the "
+                       "scenario's)")
+    capability: float = Field(gt=0, le=MAX_CAPABILITY, description="the rival's military "
+                              "capability, % of the world's (100 x CINC), as the states'")
+    contact: Literal["land", "sea", "two-hop", "far"]
+    start: str = Field(description="YYYY-MM, the first month of the rivalry (may precede the run)")
+    end: str | None = Field(default=None, description="YYYY-MM, its last month; none: through "
+                            "the run")
+    source: str = Field(max_length=2000, description="where the rivalry, the capability and "
+                        "the contact come from (required)")
 
 
 class Scenario(_Strict):
@@ -217,6 +244,9 @@ class Scenario(_Strict):
         Strategic rivalries between states (``[[rivalries]]`` tables), each active from its
         first to its last month: a state weighs the threat of its rivals against the exporters'
         (``docs/odd.md`` 7.4).
+    outside_rivalries : list of OutsideRivalrySpec
+        Strategic rivalries of states of the scenario with states outside it
+        (``[[outside_rivalries]]`` tables), weighed the same way, the rival's power fixed.
     """
 
     name: str = Field(min_length=1, max_length=200)
@@ -233,6 +263,8 @@ class Scenario(_Strict):
     coalition_group: list[str] = Field(default_factory=list, max_length=MAX_STATES)
     events: list[EventSpec] = Field(default_factory=list, max_length=MAX_EVENTS)
     rivalries: list[RivalrySpec] = Field(default_factory=list, max_length=MAX_NEIGHBOURS)
+    outside_rivalries: list[OutsideRivalrySpec] = Field(default_factory=list,
+                                                        max_length=MAX_NEIGHBOURS)
 
     @field_validator("start", "end")
     @classmethod

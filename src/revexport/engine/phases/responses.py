@@ -13,10 +13,11 @@
   discounted by ``coalition_front_restraint`` while a greater threat holds it elsewhere (it
   balances against the greatest threat): a front against an army it is not allied with on a
   land border (the second front of the first-strike rule, below), or, smoothly (a logistic in
-  the margin, ``coalition_margin_width``), a strategic rival of the scenario's whose threat
-  exceeds the exporters' -- Walt's threat with the rival's hostility ``rival_hostility`` for
-  intent and no ideological part, the rival's power less the share it holds on a front
-  against an exporter. So the enemy of an exporter's enemy need not balance the exporter.
+  the margin, ``coalition_margin_width``), a strategic rival whose threat exceeds the
+  exporters' -- Walt's threat with the rival's hostility ``rival_hostility`` for intent and no
+  ideological part, the rival's power less the share it holds on a front against an exporter
+  (a rival outside the scenario: its fixed power). So the enemy of an exporter's enemy need
+  not balance the exporter.
 * Sanctions: a state sanctions while its threat exceeds the sanction threshold; a superpower
   sanctions when the mean perceived hostility toward its clients (and itself) passes its
   threshold. Both stop only below ``response_hysteresis`` x their threshold.
@@ -86,7 +87,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
     capability0, grievance, land_idx, land_ptr = st.capability0, st.grievance, st.land_idx, st.land_ptr
     protected_alignment, superpower = st.protected_alignment, st.superpower
     rival_contact, rival_first, rival_idx = st.rival_contact, st.rival_first, st.rival_idx
-    rival_last, rival_ptr = st.rival_last, st.rival_ptr
+    rival_last, rival_power, rival_ptr = st.rival_last, st.rival_power, st.rival_ptr
     superpower_rows = st.superpower_rows
     n_r, n_e, n_s = intent.shape
     ok = np.zeros(n_s, dtype=np.bool_)
@@ -158,13 +159,18 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
                 rival = 0.0
                 for k in range(rival_ptr[s], rival_ptr[s + 1]):
                     j = rival_idx[k]
-                    if step < rival_first[k] or step > rival_last[k] or exporter[j]:
+                    if step < rival_first[k] or step > rival_last[k]:
+                        continue
+                    if j < 0:
+                        pw_rival = rival_power[k]  # a state outside the scenario
+                    elif exporter[j]:
                         continue  # an exporter's threat is the exporters'
-                    # A rival at war with an exporter holds part of its power on that front.
-                    fighting = False
-                    for e in range(n_e):
-                        fighting = fighting or war[r, e, j]
-                    pw_rival = pw_now[j] * (1.0 - q.strike_front_commitment * fighting)
+                    else:
+                        # A rival at war with an exporter holds part of its power on that front.
+                        fighting = False
+                        for e in range(n_e):
+                            fighting = fighting or war[r, e, j]
+                        pw_rival = pw_now[j] * (1.0 - q.strike_front_commitment * fighting)
                     rival = max(rival, threat(q, q.rival_hostility,
                                               contact_proximity(q, rival_contact[k]),
                                               pw_rival, pw_now[s], 0.0))
