@@ -140,6 +140,10 @@ class Nation(mesa.Agent):
         self.neighbours: list[Nation] = []  # land then sea: a state that is both counts twice
         self.rivals: list[tuple[Nation | OutsideRival, int, float]] = []  # rival, first and last month
         self.held = 0.0  # how far another front or a rival holds it this month (0 to 1)
+        # How far its government misreads threat against its first-strike threshold (in units of
+        # strike_margin_width): a logistic draw, the same all run.
+        u = model.random.random()
+        self.misjudgment = math.log(u / (1.0 - u)) if 0.0 < u < 1.0 else 0.0
         self.exporter: Exporter | None = None  # the exporter seated here, if any
         self.intent: dict[Exporter, float] = {}  # estimate of each exporter's hostile intent
         self.threat: dict[Exporter, float] = {}
@@ -416,8 +420,9 @@ class Nation(mesa.Agent):
         self.aid = self.aid * (1.0 - p.aid_decay) + p.superpower_aid_rate * need * backed * self.capability0
 
     def strike_first(self) -> None:
-        """Strike the most threatening exporter, more likely the higher threat and the window
-        stand over their thresholds; go to war with exporters that strike it."""
+        """Strike the most threatening exporter whose threat passes the threshold as this
+        government misreads it, more likely the more the window stands over its threshold; go
+        to war with exporters that strike it."""
         if not self.sovereign:
             return
         p, rng = self.model.p, self.model.random
@@ -434,7 +439,7 @@ class Nation(mesa.Agent):
             window = backed / max(backed + ex.power, 1e-12)
             hazard = (p.strike_hazard * ex.proximity[self] ** p.strike_proximity_exponent * weary
                       * (1.0 - self.deterrence.get(ex, 0.0))
-                      * logistic(t - p.strike_threshold, p.strike_margin_width)
+                      * (t - p.strike_threshold > p.strike_margin_width * self.misjudgment)
                       * window_open(window, p.strike_window_threshold, p.strike_margin_width))
             if rng.random() < hazard and t > best:
                 chosen, best = ex, t

@@ -309,10 +309,11 @@ class Parameters:
         2.0, 1.0, 3.0, "Boulding 1962 (loss-of-strength gradient); exponent an assumption",
         "the first-strike hazard scales with proximity to this power")
     strike_margin_width: float = _p(
-        0.05, 0.005, 0.2, "assumption (threat and windows are estimated with error; Jervis 1976); "
-        + CALIBRATED,
-        "width of the logistics in the margins of threat over the strike threshold and of the "
-        "window over its threshold that scale the first-strike hazard; toward 0 hard thresholds")
+        0.05, 0.005, 0.2, "assumption (threat and windows are estimated with error; Jervis 1976: "
+        "a government's beliefs filter signals the same way month after month); " + CALIBRATED,
+        "scale of the logistic error with which a state's government misreads the threat against "
+        "its strike threshold (drawn once a replicate and state) and width of the logistic in "
+        "the window's margin over its threshold; toward 0 hard thresholds")
     revolutionary_disruption: float = _p(
         0.5, 0.2, 0.9, "Cordesman & Wagner 1990 (purges and desertion in a revolutionary army)",
         "initial military cohesion of a revolutionary exporter (1 = intact)")

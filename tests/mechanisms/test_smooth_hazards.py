@@ -1,6 +1,8 @@
 """Smooth hazards: first strikes, joining and leaving the coalition are scaled by a logistic in
-the margin over their thresholds (no outcome hangs on one number), and the exporter's posture
-as third states read it counts military means only on fronts the exporter opened."""
+the margin over their thresholds (no outcome hangs on one number; for the threat a first strike
+weighs, the logistic is the spread of governments' misreadings, fixed for the run), and the
+exporter's posture as third states read it counts military means only on fronts the exporter
+opened."""
 
 from __future__ import annotations
 
@@ -74,6 +76,40 @@ def test_the_strike_hazard_is_the_product_of_both_logistics(make_world) -> None:
     block.phase("responses")
     struck = world.war[:, 0, s] & (world.war_initiator[:, 0, s] == STARTED_BY_STATE)
     assert abs(struck.mean() - expected) < 4 * math.sqrt(expected * (1 - expected) / n)
+
+
+def test_a_governments_misreading_of_threat_persists_from_month_to_month(make_world) -> None:
+    """The threat passes the strike threshold as each government misreads it, by a draw fixed
+    for the run: over replicates the share that can strike is the logistic of the margin (as a
+    fresh draw each month would give in one month); over two years of the same threat, those
+    replicates strike, and a replicate whose misreading keeps the threat under its threshold
+    never does (with fresh draws, nearly every replicate would have struck by then)."""
+    n = 4000
+    static, world, block = make_world(n=n, strike_hazard=0.5, strike_margin_width=0.05,
+                                      strike_proximity_exponent=1.0, weariness_deterrence=0.0,
+                                      strike_window_threshold=0.2, superpower_aid_rate=0.0,
+                                      nonaligned_war_aid=0.0)
+    s = static.codes.index("IRQ")
+    q = block.par[0]
+    world.intent[:, 0, :] = 0.0
+    world.intent[:, 0, s] = 1.0
+    pw = world.capability * world.cohesion + world.aid
+    x = static.initial_exporters[0]
+    vuln = cells.vulnerability(q, world.regime[0, s], world.movement[0, s], static.affinity[s],
+                               static.grievance[s])
+    threat = cells.threat(q, 1.0, world.proximity[0, 0, s], pw[0, x], pw[0, s], vuln)
+    block.par.strike_threshold[:] = threat + 0.05  # one width above the threat
+    can = threat - (threat + 0.05) > 0.05 * world.strike_misjudgment[:, s]
+    p = cells.logistic(-0.05, 0.05)
+    assert abs(can.mean() - p) < 4 * math.sqrt(p * (1 - p) / n)
+    struck = np.zeros(n, dtype=bool)
+    for t in range(24):
+        block.phase("responses", t)
+        struck |= world.war[:, 0, s] & (world.war_initiator[:, 0, s] == STARTED_BY_STATE)
+        world.war[:] = False
+        world.deterrence[:] = 0.0
+    assert not struck[~can].any()
+    assert struck[can].mean() > 0.99
 
 
 def test_members_leave_more_readily_the_further_threat_falls_under_the_leave_threshold(

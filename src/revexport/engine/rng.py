@@ -1,10 +1,11 @@
 """Randomness from one place: one generator per fixed-size block of replicates.
 
 Block ``b`` of a run with seed ``s`` draws from
-``Generator(PCG64(SeedSequence(s, spawn_key=(b,))))``. Every phase receives
-that generator through the step context and nothing else draws random
-numbers, so a block's results depend only on ``(seed, block, block_size)``:
-never on how many workers ran the blocks or in what order.
+``Generator(PCG64(SeedSequence(s, spawn_key=(b,))))``. The block's starting
+world takes its fixed draws from it first, then every phase receives it
+through the step context, and nothing else draws random numbers, so a
+block's results depend only on ``(seed, block, block_size)``: never on how
+many workers ran the blocks or in what order.
 """
 
 from __future__ import annotations

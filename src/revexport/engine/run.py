@@ -110,6 +110,8 @@ class Block:
         recorder = recorder or Recorder(n, static.n_steps if n_steps is None else n_steps,
                                         static.n_states)
         world = initial_world(static, par)
+        # A government's misreading of threat persists: drawn once, the block's first draws.
+        world.strike_misjudgment[:] = rng.logistic(size=world.strike_misjudgment.shape)
         specs, python = slot_doctrines(static, doctrines)
         tables = compile_slots(specs)
         world.faction_weight0[:] = np.asarray(tables.faction.weight)

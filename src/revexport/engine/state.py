@@ -335,6 +335,9 @@ class World(NamedTuple):
     successes_seen : (R, E) doctrine memory: successes the factions have already counted
     economy_expected : (R, E) doctrine memory: the economy the factions expect (start = 1)
     faction_weight0 : (E, 4) each slot's starting influence of its doctrine's factions
+    strike_misjudgment : (R, S) how far each state's government misreads the threat it weighs
+        against its first-strike threshold, in units of ``strike_margin_width``: a standard
+        logistic draw, fixed for the run (drawn with the block, :meth:`Block.of`)
     """
 
     economy: F
@@ -385,6 +388,7 @@ class World(NamedTuple):
     successes_seen: F
     economy_expected: F
     faction_weight0: F
+    strike_misjudgment: F
 
     @property
     def n_replicates(self) -> int:
@@ -475,7 +479,7 @@ def initial_world(static: Static, par: Any) -> World:
         shares=zeros(r, e, N_MEANS), spend=zeros(r, e, 4, s), stage=zeros(r, e, MAX_FACTIONS),
         faction_weight=zeros(r, e, MAX_FACTIONS), successes_seen=zeros(r, e),
         economy_expected=np.ones((r, e)),
-        faction_weight0=zeros(e, MAX_FACTIONS),
+        faction_weight0=zeros(e, MAX_FACTIONS), strike_misjudgment=zeros(r, s),
     )
     _first_month(world, st, par)
     return world

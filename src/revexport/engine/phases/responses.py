@@ -35,10 +35,14 @@
   (:func:`~revexport.engine.cells.other_front`) or, smoothly, a rival threatens it more than
   the exporters do (the same measure as in balancing), raised by ``strike_patron_weight`` if a
   superpower backs it (backing multiplies what a client brings; it gives a state with no power
-  no window): the hazard is scaled by a logistic in each margin (threat over its threshold;
-  the window over its threshold on the odds of the balance,
-  :func:`~revexport.engine.cells.odds_logistic`, so a far weaker state is far from any window),
-  falls with distance, and is scaled by ``1 - deterrence`` after an earlier war between the two
+  no window): the hazard runs only while the threat passes its threshold as the state's
+  government misreads it -- by ``strike_margin_width`` times a standard logistic draw fixed for
+  the run (``w.strike_misjudgment``; Jervis 1976: beliefs filter signals the same way month
+  after month), so over replicates the share in which it passes is the logistic of the margin,
+  but a state far below its threshold does not strike by chance in some month -- and is scaled
+  by a logistic in the window's margin over its threshold, on the odds of the balance
+  (:func:`~revexport.engine.cells.odds_logistic`, so a far weaker state is far from any
+  window); it falls with distance, and is scaled by ``1 - deterrence`` after an earlier war between the two
   ended (the war phase).
 * Wars the exporters open (``w.strike``, from their doctrines) begin here too.
 * A state under occupation (``w.occupied``, docs/odd.md 7.1) is no independent actor: it
@@ -83,6 +87,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
     strike, superpower_sanction, war = w.strike, w.superpower_sanction, w.war
     war_cap0_exporter, war_cap0_state = w.war_cap0_exporter, w.war_cap0_state
     war_initiator, war_months, weariness = w.war_initiator, w.war_months, w.weariness
+    strike_misjudgment = w.strike_misjudgment
     adj_idx, adj_ptr, adj_weight, affinity = st.adj_idx, st.adj_ptr, st.adj_weight, st.affinity
     capability0, grievance, land_idx, land_ptr = st.capability0, st.grievance, st.land_idx, st.land_ptr
     protected_alignment, superpower = st.protected_alignment, st.superpower
@@ -258,6 +263,9 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
         for s in range(n_s):
             pw = power(capability[r, s], cohesion[r, s], aid[r, s])
             committed = 1.0 - q.strike_front_commitment * held[s]  # the share free to strike
+            # The threat passes its threshold as this state's government misreads it, the
+            # same way month after month.
+            misjudged = q.strike_margin_width * strike_misjudgment[r, s]
             weary = max(0.0, 1.0 - q.weariness_deterrence * weariness[r, s])
             patron = 1.0 * (alignment[r, s] != NONALIGNED)
             chosen = -1
@@ -269,7 +277,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
                 window = backed / max(backed + exp_pw[e], 1e-12)
                 hazard = (q.strike_hazard * proximity[r, e, s] ** q.strike_proximity_exponent * weary
                           * (1.0 - deterrence[r, e, s])
-                          * logistic(t[e, s] - q.strike_threshold, q.strike_margin_width)
+                          * (t[e, s] - q.strike_threshold > misjudged)
                           * odds_logistic(window, q.strike_window_threshold, q.strike_margin_width))
                 if hazard > NEGLIGIBLE_HAZARD and rng.random() < hazard and t[e, s] > best:
                     chosen, best = e, t[e, s]
