@@ -298,16 +298,17 @@ def _check_outside_rivalries(sc: Scenario, origin: str, shown: str) -> None:
     """Each rivalry with an outside state: ``state`` in the scenario and not a superpower,
     ``rival`` not a state of the scenario (a rivalry between two of its states is a
     ``rivalries`` entry), each pair listed once."""
+    known = set(sc.iso3)
     superpowers = {s.iso3 for s in sc.states if s.superpower is not None}
     seen: set[tuple[str, str]] = set()
     for i, rv in enumerate(sc.outside_rivalries):
         where = f"{origin}: outside_rivalries[{i}]"
-        if rv.state not in set(sc.iso3):
+        if rv.state not in known:
             raise RevexportError(f"{where}.state: unknown state '{rv.state}' (states are {shown})")
         if rv.state in superpowers:
             raise RevexportError(f"{where}.state: '{rv.state}' is a superpower (the superpowers' "
                                  f"rivalries are their blocs); rivals must be other states")
-        if rv.rival in set(sc.iso3):
+        if rv.rival in known:
             raise RevexportError(f"{where}.rival: '{rv.rival}' is a state of the scenario (list "
                                  f"a rivalry between two of its states under rivalries)")
         if (rv.state, rv.rival) in seen:

@@ -42,8 +42,8 @@
   but a state far below its threshold does not strike by chance in some month -- and is scaled
   by a logistic in the window's margin over its threshold, on the odds of the balance
   (:func:`~revexport.engine.cells.odds_logistic`, so a far weaker state is far from any
-  window); it falls with distance, and is scaled by ``1 - deterrence`` after an earlier war between the two
-  ended (the war phase).
+  window); it falls with distance, and is scaled by ``1 - deterrence`` after an earlier war
+  between the two ended (the war phase).
 * Wars the exporters open (``w.strike``, from their doctrines) begin here too.
 * A state under occupation (``w.occupied``, docs/odd.md 7.1) is no independent actor: it
   represses its movement toward at least ``occupation_repression`` (the occupier's), and does
