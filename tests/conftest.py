@@ -4,6 +4,7 @@ run in-process with the check of its one-line errors."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
@@ -61,3 +62,12 @@ def invoke(*args: str, **kwargs: Any) -> Any:
 
     return CliRunner().invoke(app, list(args), **kwargs)
 
+
+def assert_scenario_refused(tmp_path: Path, name: str, text: str, expected: str) -> None:
+    """Write ``text`` as ``NAME.toml`` under ``tmp_path``, run it, and check the project's rule
+    for bad input: one line naming the file and saying ``expected``, and no run written."""
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    out = invoke("run", str(path), "--replicates", "2", "--out", str(tmp_path / "runs"))
+    assert_one_line_error(out, f"error: {name}.toml: ", expected)
+    assert not (tmp_path / "runs").exists()

@@ -117,6 +117,8 @@ N_MEANS = len(Means)
 STARTED_BY_STATE, STARTED_BY_EXPORTER = int(WarStart.STATE), int(WarStart.EXPORTER)
 OCCUPATION, WITHDRAWAL = int(EventKind.OCCUPATION), int(EventKind.WITHDRAWAL)
 CONTACT_LAND, CONTACT_SEA, CONTACT_TWO_HOP, CONTACT_FAR = (int(c) for c in Contact)
+#: Contact classes as a scenario names them ("land", "sea", "two-hop", "far").
+CONTACT_NAMES = {c.name.lower().replace("_", "-"): int(c) for c in Contact}
 CEASEFIRE, STATE_COLLAPSED, EXPORTER_COLLAPSED, REGIME_FELL = (
     int(WarEnd.CEASEFIRE), int(WarEnd.STATE_COLLAPSED), int(WarEnd.EXPORTER_COLLAPSED),
     int(WarEnd.REGIME_FELL))

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import assert_one_line_error, invoke
+from conftest import assert_one_line_error, assert_scenario_refused, invoke
 from revexport.codes import EAST
 from revexport.engine.cells import other_front, presence_support
 from revexport.scenario import load_scenario, scenario_to_toml
@@ -191,11 +191,7 @@ CASES: dict[str, tuple[str, str]] = {
 def test_bad_events_give_one_line_errors(tmp_path: Path, case: str) -> None:
     text, expected = CASES[case]
     assert text != BASE, "the case did not change the scenario"
-    path = tmp_path / f"{case}.toml"
-    path.write_text(text, encoding="utf-8")
-    out = invoke("run", str(path), "--replicates", "2", "--out", str(tmp_path / "runs"))
-    assert_one_line_error(out, f"error: {case}.toml: ", expected)
-    assert not (tmp_path / "runs").exists()
+    assert_scenario_refused(tmp_path, case, text, expected)
 
 
 GROUP = 'coalition_group = [\n    "SAU",\n    "KWT",'
@@ -211,11 +207,7 @@ GROUP_CASES: dict[str, tuple[str, str]] = {
 def test_a_bad_coalition_group_gives_one_line_error(tmp_path: Path, case: str) -> None:
     replacement, expected = GROUP_CASES[case]
     assert BASE.count(GROUP) == 1
-    path = tmp_path / f"{case}.toml"
-    path.write_text(BASE.replace(GROUP, replacement), encoding="utf-8")
-    out = invoke("run", str(path), "--replicates", "2", "--out", str(tmp_path / "runs"))
-    assert_one_line_error(out, f"error: {case}.toml: ", expected)
-    assert not (tmp_path / "runs").exists()
+    assert_scenario_refused(tmp_path, case, BASE.replace(GROUP, replacement), expected)
 
 
 def test_an_absent_superpower_is_refused(tmp_path: Path) -> None:

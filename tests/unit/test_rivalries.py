@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import assert_one_line_error, invoke
+from conftest import assert_one_line_error, assert_scenario_refused, invoke
 from revexport.codes import CONTACT_LAND, CONTACT_SEA, EAST, STARTED_BY_STATE, WEST
 from revexport.engine import cells
 from revexport.engine.state import Static
@@ -221,11 +221,7 @@ def test_bad_rivalries_give_one_line_errors(tmp_path: Path, case: str) -> None:
     replacement, expected = CASES[case]
     first = OUTSIDE if case.startswith("outside") else FIRST
     assert BASE.count(first) == 1
-    path = tmp_path / f"{case}.toml"
-    path.write_text(BASE.replace(first, replacement), encoding="utf-8")
-    out = invoke("run", str(path), "--replicates", "2", "--out", str(tmp_path / "runs"))
-    assert_one_line_error(out, f"error: {case}.toml: ", expected)
-    assert not (tmp_path / "runs").exists()
+    assert_scenario_refused(tmp_path, case, BASE.replace(first, replacement), expected)
 
 
 def test_a_rivalry_without_a_source_is_refused(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from revexport.codes import (
     BLOCS,
     CONTACT_FAR,
     CONTACT_LAND,
+    CONTACT_NAMES,
     CONTACT_SEA,
     CONTACT_TWO_HOP,
     EVENT_KINDS,
@@ -246,11 +247,6 @@ class Static:
         slot_doctrine = tuple([doctrine or ex.doctrine for ex in sc.exporters]
                               + [sc.new_exporter_doctrine] * int(new_exporter_slots))
         return cls(arrays=arrays, codes=list(sc.iso3), slot_doctrine=slot_doctrine, n_steps=sc.n_steps)
-
-
-#: Contact classes of an outside rival, as a scenario names them.
-CONTACT_NAMES = {"land": CONTACT_LAND, "sea": CONTACT_SEA, "two-hop": CONTACT_TWO_HOP,
-                 "far": CONTACT_FAR}
 
 
 def _rival_arrays(sc: Scenario, idx: dict[str, int], csr: tuple[I, I, I, I, I, I]

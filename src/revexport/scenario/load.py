@@ -288,10 +288,14 @@ def _check_rivalries(sc: Scenario, origin: str, shown: str) -> None:
     superpowers = {s.iso3 for s in sc.states if s.superpower is not None}
     for i, rv in enumerate(sc.rivalries):
         for end, code in (("a", rv.a), ("b", rv.b)):
-            if code in superpowers:
-                raise RevexportError(
-                    f"{origin}: rivalries[{i}].{end}: '{code}' is a superpower (the superpowers' "
-                    f"rivalry is their blocs); rivals must be other states")
+            _refuse_superpower(code, superpowers, f"{origin}: rivalries[{i}].{end}")
+
+
+def _refuse_superpower(code: str, superpowers: set[str], where: str) -> None:
+    """A superpower is no one's strategic rival in the scenario: their rivalry is the blocs."""
+    if code in superpowers:
+        raise RevexportError(f"{where}: '{code}' is a superpower (the superpowers' rivalry is "
+                             f"their blocs); rivals must be other states")
 
 
 def _check_outside_rivalries(sc: Scenario, origin: str, shown: str) -> None:
@@ -305,9 +309,7 @@ def _check_outside_rivalries(sc: Scenario, origin: str, shown: str) -> None:
         where = f"{origin}: outside_rivalries[{i}]"
         if rv.state not in known:
             raise RevexportError(f"{where}.state: unknown state '{rv.state}' (states are {shown})")
-        if rv.state in superpowers:
-            raise RevexportError(f"{where}.state: '{rv.state}' is a superpower (the superpowers' "
-                                 f"rivalries are their blocs); rivals must be other states")
+        _refuse_superpower(rv.state, superpowers, f"{where}.state")
         if rv.rival in known:
             raise RevexportError(f"{where}.rival: '{rv.rival}' is a state of the scenario (list "
                                  f"a rivalry between two of its states under rivalries)")
