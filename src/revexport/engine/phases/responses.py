@@ -271,13 +271,14 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
             chosen = -1
             best = -1.0
             for e in range(n_e):
-                if not free[s] or slot_state[r, e] < 0 or war[r, e, s]:
+                # Below its threshold as misread, a state does not weigh a window at all.
+                if (not free[s] or slot_state[r, e] < 0 or war[r, e, s]
+                        or not t[e, s] - q.strike_threshold > misjudged):
                     continue
                 backed = pw * committed * (1.0 + q.strike_patron_weight * patron)
                 window = backed / max(backed + exp_pw[e], 1e-12)
                 hazard = (q.strike_hazard * proximity[r, e, s] ** q.strike_proximity_exponent * weary
                           * (1.0 - deterrence[r, e, s])
-                          * (t[e, s] - q.strike_threshold > misjudged)
                           * odds_logistic(window, q.strike_window_threshold, q.strike_margin_width))
                 if hazard > NEGLIGIBLE_HAZARD and rng.random() < hazard and t[e, s] > best:
                     chosen, best = e, t[e, s]
