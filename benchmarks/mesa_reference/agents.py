@@ -435,6 +435,8 @@ class Nation(mesa.Agent):
             t = self.threat[ex]
             if ex.home is None or self in ex.wars:
                 continue
+            if own / max(own + ex.power, 1e-12) <= ex.war_lesson:
+                continue  # a balance at which a war against it was already fought and not won
             backed = free * (1.0 + p.strike_patron_weight * patron)  # a patron arms its client
             window = backed / max(backed + ex.power, 1e-12)
             hazard = (p.strike_hazard * ex.proximity[self] ** p.strike_proximity_exponent * weary
@@ -585,6 +587,8 @@ class Exporter(mesa.Agent):
         self.rally = 0.0
         self.attacked = False
         self.successes = 0.0
+        # The largest share of a pair's power with which a state fought it and did not win.
+        self.war_lesson = 0.0
         self.war_tolerance = 0.0  # the war weariness its doctrine bears, set each month
         self.most_aimed = 0.0  # spending aimed at its main target, measured each month
 
@@ -647,6 +651,7 @@ class Exporter(mesa.Agent):
             n.deterrence[self] = 0.0
         self.rally = 0.0
         self.successes = 0.0
+        self.war_lesson = 0.0
         self.doctrine = self.new_doctrine()
 
     def vacate(self) -> None:

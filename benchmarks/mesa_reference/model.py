@@ -243,19 +243,24 @@ class RevolutionModel(mesa.Model):
             elif exp_down:
                 lost_exp.add(ex.home)
             if state_down or exp_down or rng.random() < min(hazard, 1.0):
-                ended.append((ex, n))
+                ended.append((ex, n, exp_down))
         for n in lost_state:  # the victor's partisans move in
             n.legitimacy = clip(n.legitimacy - p.collapse_legitimacy_shock)
             n.movement = clip(n.movement + p.collapse_movement_boost)
         for home in lost_exp:
             home.legitimacy = clip(home.legitimacy - p.collapse_legitimacy_shock)
-        # An ended war deters a new one between its sides, less as time passes.
+        # An ended war deters a new one between its sides, less as time passes; a war the state
+        # did not win shows every state what balance is not enough to win.
         for n in self.states:
             for ex in n.deterrence:
                 n.deterrence[ex] *= 1.0 - p.deterrence_decay
-        for ex, n in ended:
-            del ex.wars[n]
+        for ex, n, exporter_lost in ended:
+            war = ex.wars.pop(n)
             n.deterrence[ex] = 1.0
+            if not exporter_lost:
+                began = war.cap0_state / max(war.cap0_state + war.cap0_exporter, 1e-12)
+                ended_at = n.power / max(n.power + ex.power, 1e-12)
+                ex.war_lesson = max(ex.war_lesson, began, ended_at)
 
     def change_regimes(self) -> None:
         """Regimes fall to their movements, to coups, or (exporters) to lost legitimacy."""

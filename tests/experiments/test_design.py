@@ -14,14 +14,16 @@ from revexport.storage.manifest import read_manifest
 
 
 def test_each_design_row_runs_its_own_parameters(tmp_path) -> None:
-    # Neighbours strike first with a monthly hazard: fifty times the hazard, more wars.
+    # Neighbours strike first with a monthly hazard: fifty times the hazard, a first strike in
+    # every replicate and years sooner.
     design = pd.DataFrame({"strike_hazard": [0.01, 0.5]})
     run = run_ensemble("middle-east-1979", doctrine="historical", replicates=150, seed=3,
                        out_dir=tmp_path, design=design, workers=1, record_movement=False)
     reps = run.replicates
     assert list(reps["design_row"].value_counts().sort_index()) == [150, 150]
-    wars = reps["wars_started"].groupby(reps["design_row"]).mean()
-    assert wars[1] > wars[0] + 0.5
+    strikes = reps["first_strike_step"].groupby(reps["design_row"])
+    assert strikes.count()[1] == 150 and strikes.count()[0] < 130
+    assert strikes.median()[1] + 24 < strikes.median()[0]
     steps, events = run.table("steps"), run.table("events")
     assert set(steps["design_row"]) == {0, 1}
     assert np.array_equal(events["design_row"], events["replicate"] // 150)

@@ -32,6 +32,12 @@ def test_the_first_war_is_long_and_ends_in_a_ceasefire(hindcast) -> None:
     assert row["value"] >= 0.60, row["detail"]
 
 
+def test_the_ceasefire_that_ends_the_first_war_holds(hindcast) -> None:
+    row = hindcast.scores.set_index("check").loc["ceasefire_holds"]
+    assert row["kind"] == "share" and row["threshold"] == 0.60
+    assert row["value"] >= 0.60, row["detail"]
+
+
 @pytest.mark.parametrize(("check", "history"), [("first_strike_month", 19),
                                                 ("monarchy_coalition_month", 27)])
 def test_the_timings_are_within_six_months_of_history(hindcast, check, history) -> None:
@@ -48,6 +54,7 @@ def _replicates(strike, neighbour, coalition, outcome, length, wars=1.0):  # typ
         "first_strike_neighbour": neighbour, "group_coalition_step": np.asarray(coalition, dtype=float),
         "aligned_final": np.zeros(n), "first_war_outcome": outcome,
         "first_war_length": np.asarray(length, dtype=float),
+        "first_war_renewed": np.zeros(n, dtype=bool),
         "first_war_initiator": np.where(np.asarray(neighbour, dtype=bool), "state", ""),
         "wars_started": np.full(n, wars), "wars_opened": np.full(n, wars - 1.0),
         "coalition_mean": np.full(n, wars), "sanctions_mean": np.full(n, wars)})
@@ -67,6 +74,11 @@ def test_each_kind_of_check_passes_on_its_own_side_of_its_threshold() -> None:
     assert got.loc["monarchy_coalition_month", "value"] == 35
     assert not got.loc["monarchy_coalition_month", "passed"]
     assert got.loc["long_first_war", "value"] == 0.5 and not got.loc["long_first_war", "passed"]
+    # Three first wars ended in a ceasefire, none renewed: 0.75; renew two and it is 0.25.
+    assert got.loc["ceasefire_holds", "value"] == 0.75 and got.loc["ceasefire_holds", "passed"]
+    renewed = h.assign(first_war_renewed=[True, False, False, True])
+    held = score(renewed, more, h)[0].set_index("check").loc["ceasefire_holds"]
+    assert held["value"] == 0.25 and not held["passed"]
     assert got.loc["militant_vs_nationalist:wars_started", "kind"] == "p_value"
     assert got.loc["militant_vs_nationalist:wars_started", "passed"]
     # The nationalist exporter of ``h`` opens no war; one that opens two in each replicate fails.

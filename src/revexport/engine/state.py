@@ -307,6 +307,9 @@ class World(NamedTuple):
     rally : (R, E) the exporter's rally effect
     attacked : (R, E) bool, a war was started against the exporter this step
     successes : (R, E) aligned regimes abroad credited to the exporter
+    war_lesson : (R, E) the largest share of the pair's effective power with which a state
+        fought the exporter and did not win (its share when the war began or when it ended,
+        whichever was larger; 0 while there was no such war)
     war_tolerance : (R, E) the war weariness the exporter bears before it seeks a ceasefire,
         set each month by its doctrine
     export_spend, war_cost, sanction_loss : (R, E) cumulative costs, US$ bn: what was spent on
@@ -360,6 +363,7 @@ class World(NamedTuple):
     rally: F
     attacked: B
     successes: F
+    war_lesson: F
     war_tolerance: F
     export_spend: F
     war_cost: F
@@ -463,8 +467,8 @@ def initial_world(static: Static, par: Any) -> World:
         occupied=np.full((r, s), -1, dtype=np.int64),
         superpower_sanction=zeros(r, 2, dtype=bool), presence=zeros(r, 2, dtype=bool),
         slot_state=slot_state, rally=zeros(r, e), attacked=zeros(r, e, dtype=bool),
-        successes=zeros(r, e), war_tolerance=zeros(r, e), export_spend=zeros(r, e),
-        war_cost=zeros(r, e),
+        successes=zeros(r, e), war_lesson=zeros(r, e), war_tolerance=zeros(r, e),
+        export_spend=zeros(r, e), war_cost=zeros(r, e),
         sanction_loss=zeros(r, e), economy_without_war=np.ones((r, e)),
         economy_without_sanctions=np.ones((r, e)), intent=zeros(r, e, s), proximity=zeros(r, e, s),
         war=zeros(r, e, s, dtype=bool), war_months=zeros(r, e, s, dtype=np.int64),

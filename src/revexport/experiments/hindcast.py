@@ -17,7 +17,9 @@ historical dates are data for the comparison, never inputs to the model.
    and ``nationalist_opens_no_war``: a nationalist exporter opens no war in any
    replicate.
 5. ``long_first_war``: the first war lasts five years or more and ends in a
-   ceasefire, in at least 60 % of replicates (September 1980 to August 1988).
+   ceasefire, in at least 60 % of replicates (September 1980 to August 1988);
+   and ``ceasefire_holds``: it ends in a ceasefire after which its two sides do
+   not go to war again by the end, in as many (Iran and Iraq did not, after 1988).
 6. ``first_strike_month`` and ``monarchy_coalition_month``: the median months of
    the first strike by a neighbour and of the six monarchies' coalition are each
    within six months of history (months 19 and 27).
@@ -130,6 +132,7 @@ def score(historical: pd.DataFrame, militant: pd.DataFrame,
     long_war = ((h["first_war_outcome"] == "ceasefire")
                 & (h["first_war_length"] >= LONG_WAR_MONTHS))
     ceasefire_length = h["first_war_length"].where(h["first_war_outcome"] == "ceasefire")
+    held = (h["first_war_outcome"] == "ceasefire") & ~h["first_war_renewed"].astype(bool)
     rows = [
         dict(check="first_strike", kind="share",
              description="a neighbour strikes the exporter first within 24 months, the "
@@ -174,6 +177,12 @@ def score(historical: pd.DataFrame, militant: pd.DataFrame,
                          "ceasefire",
              value=float(long_war.mean()), threshold=LONG_WAR_SHARE,
              detail=f"{length} of those that did (history: 95, September 1980 to August 1988)"),
+        dict(check="ceasefire_holds", kind="share",
+             description="the first war ends in a ceasefire and its two sides do not go to war "
+                         "again by the end",
+             value=float(held.mean()), threshold=LONG_WAR_SHARE,
+             detail=f"renewed after it ended in {h['first_war_renewed'].astype(bool).mean():.3f} "
+                    "of replicates (history: not renewed, August 1988 to 1990)"),
         dict(check="first_strike_month", kind="month",
              description="median month of the first strike by a neighbour, within "
                          f"{TIMING_TOLERANCE} months of history",

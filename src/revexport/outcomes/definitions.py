@@ -118,6 +118,8 @@ _DECLARED: tuple[Outcome, ...] = (
             "how the first war ended (ongoing, ceasefire, a collapse, the regime fell)"),
     Outcome("first_war_length", "first war length (months)", "step",
             "months the first war lasted, if it ended"),
+    Outcome("first_war_renewed", "first war renewed", "share",
+            "whether the first war's two sides went to war again after it ended"),
     Outcome("first_strike_step", "first strike by a state (month)", "step",
             "month a state first began a war against an exporter"),
     Outcome("first_strike_by", "first strike by", "text",

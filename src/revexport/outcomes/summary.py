@@ -132,6 +132,11 @@ def _first_war(out: pd.DataFrame, starts: pd.DataFrame, ends: pd.DataFrame) -> N
     out.loc[ongoing, "first_war_outcome"] = "ongoing"
     out["first_war_outcome"] = out["first_war_outcome"].fillna("")
     out["first_war_length"] = length
+    # Renewed: the same two sides at war again after the first war ended.
+    ended = end[["state", "exporter", "step"]].rename(columns={"step": "end"}).reset_index()
+    again = starts.merge(ended, on=["replicate", "state", "exporter"])
+    renewed = np.unique(again.loc[again["step"] > again["end"], "replicate"].to_numpy())
+    out["first_war_renewed"] = out.index.isin(renewed)
 
 
 def _first_strike(out: pd.DataFrame, starts: pd.DataFrame, static: Static) -> None:

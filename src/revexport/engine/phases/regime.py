@@ -183,6 +183,7 @@ def _new_exporters(w: World, st: StaticArrays, q: Any, r: int, aligned: Any, fir
         # but the slot's cumulative costs (the run's totals).
         w.intent[r, slot, :] = 0.0
         w.deterrence[r, slot, :] = 0.0
+        w.war_lesson[r, slot] = 0.0
         w.economy_without_war[r, slot] = w.economy[r, s]
         w.economy_without_sanctions[r, slot] = w.economy[r, s]
         w.rally[r, slot] = 0.0

@@ -43,7 +43,9 @@
   by a logistic in the window's margin over its threshold, on the odds of the balance
   (:func:`~revexport.engine.cells.odds_logistic`, so a far weaker state is far from any
   window); it falls with distance, and is scaled by ``1 - deterrence`` after an earlier war
-  between the two ended (the war phase).
+  between the two ended (the war phase). No state strikes an exporter at a share of the
+  pair's power no larger than one with which a state already fought it and did not win
+  (``w.war_lesson``, the war phase: fighting showed that balance is not enough).
 * Wars the exporters open (``w.strike``, from their doctrines) begin here too.
 * A state under occupation (``w.occupied``, docs/odd.md 7.1) is no independent actor: it
   represses its movement toward at least ``occupation_repression`` (the occupier's), and does
@@ -87,7 +89,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
     strike, superpower_sanction, war = w.strike, w.superpower_sanction, w.war
     war_cap0_exporter, war_cap0_state = w.war_cap0_exporter, w.war_cap0_state
     war_initiator, war_months, weariness = w.war_initiator, w.war_months, w.weariness
-    strike_misjudgment = w.strike_misjudgment
+    strike_misjudgment, war_lesson = w.strike_misjudgment, w.war_lesson
     adj_idx, adj_ptr, adj_weight, affinity = st.adj_idx, st.adj_ptr, st.adj_weight, st.affinity
     capability0, grievance, land_idx, land_ptr = st.capability0, st.grievance, st.land_idx, st.land_ptr
     protected_alignment, superpower = st.protected_alignment, st.superpower
@@ -273,7 +275,8 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
             for e in range(n_e):
                 # Below its threshold as misread, a state does not weigh a window at all.
                 if (not free[s] or slot_state[r, e] < 0 or war[r, e, s]
-                        or not t[e, s] - q.strike_threshold > misjudged):
+                        or not t[e, s] - q.strike_threshold > misjudged
+                        or pw / max(pw + exp_pw[e], 1e-12) <= war_lesson[r, e]):
                     continue
                 backed = pw * committed * (1.0 + q.strike_patron_weight * patron)
                 window = backed / max(backed + exp_pw[e], 1e-12)

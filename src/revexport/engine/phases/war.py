@@ -17,7 +17,11 @@ For each war under way (exporter e, state s):
   also boosted: the victor's partisans move in), which can bring regime change in phase 6;
 * deterrence: a war's end, however it ended, leaves deterrence 1 between the two sides,
   decaying by ``deterrence_decay`` a month; it scales the hazard of a new war between them
-  (phase 4).
+  (phase 4);
+* what the war showed (Fearon 1995; Werner 1999; Werner & Yuen 2005): a war that ends
+  without the state's victory records, for its exporter, the larger of the state's shares of
+  the pair's power when it began and when it ended (``w.war_lesson``, the largest so far); no
+  state strikes that exporter first at a share no larger (phase 4).
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
     movement, occupied, presence, rally = w.movement, w.occupied, w.presence, w.rally
     slot_state, war, war_cap0_exporter = w.slot_state, w.war, w.war_cap0_exporter
     war_cap0_state, war_end, war_months = w.war_cap0_state, w.war_end, w.war_months
-    war_tolerance, weariness = w.war_tolerance, w.weariness
+    war_lesson, war_tolerance, weariness = w.war_lesson, w.war_tolerance, w.weariness
     superpower_rows = st.superpower_rows
     n_r, n_e, n_s = war.shape
     share_exp = np.zeros((n_e, n_s))
@@ -171,10 +175,20 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
                 lost = lost or exp_down[e, s]
             if lost:
                 legitimacy[r, x] = min(max(legitimacy[r, x] - q.collapse_legitimacy_shock, 0.0), 1.0)
-        # A war's end deters a new one between the same two sides, less as time passes.
+        # A war's end deters a new one between the same two sides, less as time passes; a war
+        # the state did not win shows every state what balance is not enough to win.
         for e in range(n_e):
+            x = slot_state[r, e]
             for s in range(n_s):
                 deterrence[r, e, s] *= 1.0 - q.deterrence_decay
                 if war_end[r, e, s] != 0:
                     war[r, e, s] = False
                     deterrence[r, e, s] = 1.0
+                    if war_end[r, e, s] != EXPORTER_COLLAPSED:
+                        began = war_cap0_state[r, e, s] / max(
+                            war_cap0_state[r, e, s] + war_cap0_exporter[r, e, s], 1e-12)
+                        state_now = power(capability[r, s], cohesion[r, s], aid[r, s])
+                        exp_now = (power(capability[r, x], cohesion[r, x], aid[r, x])
+                                   if x >= 0 else 0.0)
+                        ended = state_now / max(state_now + exp_now, 1e-12)
+                        war_lesson[r, e] = max(war_lesson[r, e], began, ended)
