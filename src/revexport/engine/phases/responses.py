@@ -107,6 +107,9 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
     t_join = np.zeros(n_s)
     pw_now = np.zeros(n_s)  # effective power before this month's aid
     exp_pw = np.zeros(n_e)
+    bloc_total = np.zeros(2)  # clients' hostility toward the exporters, by bloc
+    bloc_n = np.zeros(2, dtype=np.int64)
+    bloc_worst = np.zeros(2)  # the highest threat to a free client, by bloc
     for r in range(n_r):
         q = par[r]
         # Eligibility and threat, from the world as the phase found it.
@@ -233,23 +236,30 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
             aid[r, s] = aid[r, s] * (1.0 - q.aid_decay) + gain
 
         # Superpowers: sanctions on mean hostility toward their clients; forces deployed.
+        # One pass over the states for both blocs: a client's (or the superpower's own)
+        # hostility, read once, and the threat to the free clients.
+        for bloc in range(2):
+            bloc_total[bloc] = 0.0
+            bloc_n[bloc] = 0
+            bloc_worst[bloc] = 0.0
+        for s in range(n_s):
+            a = alignment[r, s]
+            if not exporter[s] and (a != NONALIGNED or superpower[s] >= 0):
+                hostility = 0.0
+                for e in range(n_e):
+                    hostility = max(hostility, intent[r, e, s])
+                for bloc in range(2):
+                    if a == bloc or superpower[s] == bloc:
+                        bloc_total[bloc] += hostility
+                        bloc_n[bloc] += 1
+            if free[s] and a != NONALIGNED:
+                bloc_worst[a] = max(bloc_worst[a], t_max[s])
         for bloc in range(2):
             if superpower_rows[bloc] < 0:
                 superpower_sanction[r, bloc] = False
                 continue
-            total = 0.0
-            n = 0
-            worst = 0.0
-            for s in range(n_s):
-                if (alignment[r, s] == bloc or superpower[s] == bloc) and not exporter[s]:
-                    hostility = 0.0
-                    for e in range(n_e):
-                        hostility = max(hostility, intent[r, e, s])
-                    total += hostility
-                    n += 1
-                if free[s] and alignment[r, s] == bloc:
-                    worst = max(worst, t_max[s])
-            mean_hostility = total / max(n, 1)
+            mean_hostility = bloc_total[bloc] / max(bloc_n[bloc], 1)
+            worst = bloc_worst[bloc]
             threshold = q.superpower_sanction_threshold
             superpower_sanction[r, bloc] = mean_hostility > threshold or (
                 superpower_sanction[r, bloc] and mean_hostility > q.response_hysteresis * threshold)
