@@ -139,6 +139,7 @@ class Nation(mesa.Agent):
         self.sea: list[Nation] = []
         self.neighbours: list[Nation] = []  # land then sea: a state that is both counts twice
         self.rivals: list[tuple[Nation | OutsideRival, int, float]] = []  # rival, first and last month
+        self.civil_wars: list[tuple[int, float]] = []  # first and last month of each
         self.held = 0.0  # how far another front or a rival holds it this month (0 to 1)
         # How far its government misreads threat against its first-strike threshold (in units of
         # strike_margin_width): a logistic draw, the same all run.
@@ -187,8 +188,11 @@ class Nation(mesa.Agent):
         return out
 
     def other_front(self) -> bool:
-        """Whether an army it is not allied with stands on a land border: a superpower's own,
-        or one occupying a neighbour (allied: of its own bloc; a non-aligned state has none)."""
+        """Whether it holds another front: a civil war at home, or an army it is not allied with
+        on a land border -- a superpower's own, or one occupying a neighbour (allied: of its own
+        bloc; a non-aligned state has none)."""
+        if any(first <= self.model.steps <= last for first, last in self.civil_wars):
+            return True
         for nb in self.land:
             owner = nb if nb.bloc is not None else nb.occupier
             if owner is None or owner is self:

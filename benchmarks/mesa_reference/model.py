@@ -87,6 +87,10 @@ class RevolutionModel(mesa.Model):
             last = math.inf if out.end is None else scenario.step_of_month(out.end) + 1
             by_code[out.state].rivals.append(
                 (OutsideRival(out.rival, out.capability, out.contact), first, last))
+        for cw in scenario.civil_wars:
+            first = scenario.step_of_month(cw.start) + 1
+            last = math.inf if cw.end is None else scenario.step_of_month(cw.end) + 1
+            by_code[cw.state].civil_wars.append((first, last))
         self.superpowers: dict[int, Superpower] = {
             n.bloc: n for n in self.states if isinstance(n, Superpower)}
 

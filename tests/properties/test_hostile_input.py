@@ -38,7 +38,7 @@ def mutated(draw: st.DrawFn) -> dict:
     data = copy.deepcopy(BASE)
     for _ in range(draw(st.integers(1, 3))):
         where = draw(st.sampled_from(["top", "state", "neighbour", "exporter", "parameters",
-                                      "rivalry", "outside rivalry"]))
+                                      "rivalry", "outside rivalry", "civil war"]))
         value = draw(junk)
         if where == "top":
             key = draw(st.sampled_from([*BASE, "bogus"]))
@@ -84,6 +84,15 @@ def mutated(draw: st.DrawFn) -> dict:
             if draw(st.booleans()):
                 outside.pop(draw(st.sampled_from(sorted(outside))))
             data["outside_rivalries"] = [outside] * draw(st.integers(1, 2))
+        elif where == "civil war":
+            codes = [row.get("iso3") for row in BASE["states"]]
+            month = st.one_of(st.sampled_from(["1950-01", "1979-02", "1985-06", "2030-12"]), junk)
+            civil_war = {"state": draw(st.one_of(st.sampled_from([*codes, "XYZ"]), junk)),
+                         "start": draw(month), "end": draw(month),
+                         "source": draw(st.one_of(st.just("a source"), junk))}
+            if draw(st.booleans()):
+                civil_war.pop(draw(st.sampled_from(sorted(civil_war))))
+            data["civil_wars"] = [civil_war] * draw(st.integers(1, 2))
     return data
 
 
@@ -196,9 +205,11 @@ def hostile_scenarios(draw: st.DrawFn) -> tuple[str, bytes]:
         elif where == "regime" and row is not None:
             row[draw(st.sampled_from(["regime", "alignment", "superpower"]))] = draw(REGIMES)
             done.append("regime")
-        elif where == "neighbour" and data.get("neighbours"):
+        elif (where == "neighbour" and isinstance(data.get("neighbours"), list)
+              and data["neighbours"]):  # an earlier mutation may have made it anything
             nb = draw(st.sampled_from(data["neighbours"]))
-            nb[draw(st.sampled_from(["a", "b", "type", "bogus"]))] = draw(WEIRD | REGIMES)
+            if isinstance(nb, dict):
+                nb[draw(st.sampled_from(["a", "b", "type", "bogus"]))] = draw(WEIRD | REGIMES)
             done.append("neighbour")
         elif where == "exporter":
             data["exporters"] = draw(st.sampled_from([

@@ -113,6 +113,7 @@ def _primed(make_world, occupied: bool):  # type: ignore[no-untyped-def]
     static, world, block = make_world(n=400, seed=5, strike_hazard=0.5, strike_threshold=0.1,
                                       strike_window_threshold=0.2, strike_margin_width=0.005)
     s = static.codes.index(afg)
+    static.arrays.civil_war[:, s] = False  # its civil war, another front, is not what is tested
     block.phase("perception", start if occupied else 0)
     world.intent[:, 0, :] = 1.0
     world.coalition[:, s] = True
@@ -253,7 +254,7 @@ def test_an_army_next_door_holds_a_front_unless_it_is_an_ally(make_world) -> Non
     def fronts() -> set[str]:
         out = np.zeros(static.n_states, dtype=bool)
         other_front(world.alignment, world.occupied, st.superpower, st.land_ptr, st.land_idx,
-                    0, out)
+                    np.zeros(static.n_states, dtype=bool), 0, out)
         return {static.codes[s] for s in np.flatnonzero(out)}
 
     for t in range(start):

@@ -130,15 +130,19 @@ def presence_support(q: Any, presence: A, alignment: A, occupied: A, capability:
 
 
 @cell
-def other_front(alignment: A, occupied: A, superpower: A, land_ptr: A, land_idx: A, r: int,
-                out: A) -> None:
-    """Set ``out[s]`` (S,) to whether state ``s`` faces an army it is not allied with on a
-    land border in replicate ``r``: a superpower's own territory, or a neighbour occupied by
-    another state (a superpower or not). Allied: the army's bloc is the state's own (a
-    non-aligned state has no allies). Filled once per replicate, like :func:`presence_support`.
+def other_front(alignment: A, occupied: A, superpower: A, land_ptr: A, land_idx: A,
+                civil_war: A, r: int, out: A) -> None:
+    """Set ``out[s]`` (S,) to whether state ``s`` holds another front in replicate ``r``: a
+    civil war at home (``civil_war`` (S,), this step's row of the scenario's table), or an army
+    it is not allied with on a land border -- a superpower's own territory, or a neighbour
+    occupied by another state (a superpower or not). Allied: the army's bloc is the state's
+    own (a non-aligned state has no allies). Filled once per replicate, like
+    :func:`presence_support`.
     """
     for s in range(out.shape[0]):
-        out[s] = False
+        out[s] = civil_war[s]
+        if out[s]:
+            continue
         a = alignment[r, s]
         for k in range(land_ptr[s], land_ptr[s + 1]):
             nb = land_idx[k]

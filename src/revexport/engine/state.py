@@ -74,6 +74,8 @@ class StaticArrays(NamedTuple):
         neighbour, 2 a neighbour's neighbour, 3 farther (:class:`revexport.codes.Contact`)
     rival_first, rival_last : int64 per entry, the first and last step of the rivalry
     rival_power : float per entry, an outside rival's fixed power (0 for the scenario's states)
+    civil_war : (T, S) bool, whether each state is at civil war in each step (the scenario's
+        ``civil_wars``; a time x state table, small beside the world)
     """
 
     population: F
@@ -111,6 +113,7 @@ class StaticArrays(NamedTuple):
     rival_first: I
     rival_last: I
     rival_power: F
+    civil_war: B
 
 
 @dataclass(frozen=True)
@@ -243,6 +246,7 @@ class Static:
             event_by=ints([rows[ALIGNMENTS.index(ev.by)] if ev.by in ("West", "East")
                            else idx[ev.by] for ev in events]),
             **rivals,
+            civil_war=_civil_war_table(sc, idx),
         )
         slot_doctrine = tuple([doctrine or ex.doctrine for ex in sc.exporters]
                               + [sc.new_exporter_doctrine] * int(new_exporter_slots))
@@ -278,6 +282,17 @@ def _rival_arrays(sc: Scenario, idx: dict[str, int], csr: tuple[I, I, I, I, I, I
             "rival_idx": cols[:, 0].copy(), "rival_contact": cols[:, 1].copy(),
             "rival_first": cols[:, 2].copy(), "rival_last": cols[:, 3].copy(),
             "rival_power": np.array([e[5] for e in entries], dtype=np.float64)}
+
+
+def _civil_war_table(sc: Scenario, idx: dict[str, int]) -> B:
+    """(T, S): True in the steps each state's civil wars last (their months inside the run)."""
+    table = np.zeros((sc.n_steps, len(sc.states)), dtype=bool)
+    for cw in sc.civil_wars:
+        first = max(sc.step_of_month(cw.start), 0)
+        last = sc.n_steps - 1 if cw.end is None else min(sc.step_of_month(cw.end), sc.n_steps - 1)
+        if first <= last:
+            table[first:last + 1, idx[cw.state]] = True
+    return table
 
 
 class World(NamedTuple):

@@ -50,6 +50,7 @@ CODINGS_FILE = "middle_east_1979_codings.csv"
 EVENTS_FILE = "middle_east_1979_events.csv"
 RIVALRIES_FILE = "middle_east_1979_rivalries.csv"
 OUTSIDE_RIVALRIES_FILE = "middle_east_1979_outside_rivalries.csv"
+CIVIL_WARS_FILE = "middle_east_1979_civil_wars.csv"
 #: State capacity of a collapsed state, the factor on its repression (module docstring).
 COLLAPSED_CAPACITY = 0.4
 SUPERPOWER_ROWS = {"USA": "West", "SUN": "East"}
@@ -148,5 +149,7 @@ def middle_east_1979() -> Scenario:
                                "contact": r["contact"], "start": r["start"],
                                "end": r["end"] or None, "source": r["source"]}
                               for r in _read_csv(OUTSIDE_RIVALRIES_FILE)],
+        "civil_wars": [{"state": r["state"], "start": r["start"], "end": r["end"] or None,
+                        "source": r["source"]} for r in _read_csv(CIVIL_WARS_FILE)],
     }
     return validate_scenario(data, "middle-east-1979")

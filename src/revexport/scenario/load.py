@@ -210,6 +210,7 @@ def _check_references(sc: Scenario, origin: str) -> None:
     _check_events(sc, origin, shown)
     _check_rivalries(sc, origin, shown)
     _check_outside_rivalries(sc, origin, shown)
+    _check_civil_wars(sc, origin, shown)
     Parameters().with_overrides(sc.parameters, origin=f"{origin}: parameters")
 
 
@@ -316,6 +317,31 @@ def _check_outside_rivalries(sc: Scenario, origin: str, shown: str) -> None:
         if (rv.state, rv.rival) in seen:
             raise RevexportError(f"{where}: pair {rv.state}-{rv.rival} listed twice")
         seen.add((rv.state, rv.rival))
+
+
+def _check_civil_wars(sc: Scenario, origin: str, shown: str) -> None:
+    """Each civil war in a state of the scenario that is not a superpower; a state's civil wars
+    do not overlap."""
+    known = set(sc.iso3)
+    superpowers = {s.iso3 for s in sc.states if s.superpower is not None}
+    for i, cw in enumerate(sc.civil_wars):
+        where = f"{origin}: civil_wars[{i}]"
+        if cw.state not in known:
+            raise RevexportError(f"{where}.state: unknown state '{cw.state}' (states are {shown})")
+        if cw.state in superpowers:
+            raise RevexportError(f"{where}.state: '{cw.state}' is a superpower (the model gives "
+                                 "superpowers no internal front); civil wars must be in other "
+                                 "states")
+        start = sc.step_of_month(cw.start)
+        end = None if cw.end is None else sc.step_of_month(cw.end)
+        for j, other in enumerate(sc.civil_wars[:i]):
+            if other.state != cw.state:
+                continue
+            o_start = sc.step_of_month(other.start)
+            o_end = None if other.end is None else sc.step_of_month(other.end)
+            if (o_end is None or start <= o_end) and (end is None or o_start <= end):
+                raise RevexportError(f"{where}: overlaps civil_wars[{j}] of {cw.state} (a state's "
+                                     "civil wars must not overlap)")
 
 
 #: Largest scenario or doctrine file read (bytes).

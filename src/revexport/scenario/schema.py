@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Literal, get_args
+from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -149,9 +149,12 @@ class EventSpec(_Strict):
         return _checked_source(v, "event")
 
 
-class _Rivalry(_Strict):
-    """What every rivalry has: a first month, an optional last month and a source (the fields
-    are declared by each kind, so each keeps its own order in a scenario file)."""
+class _Spell(_Strict):
+    """What every spell of history has -- a rivalry, a civil war: a first month, an optional
+    last month and a source (the fields are declared by each kind, so each keeps its own order
+    in a scenario file)."""
+
+    _what: ClassVar[str] = "rivalry"
 
     @field_validator("start", "end", check_fields=False)
     @classmethod
@@ -169,10 +172,10 @@ class _Rivalry(_Strict):
     @field_validator("source", check_fields=False)
     @classmethod
     def _sourced(cls, v: str) -> str:
-        return _checked_source(v, "rivalry")
+        return _checked_source(v, cls._what)
 
 
-class RivalrySpec(_Rivalry):
+class RivalrySpec(_Spell):
     """A strategic rivalry between two states (an unordered pair): each regards the other as a
     competitor and an enemy, a source of threat (Thompson 2001).
 
@@ -189,7 +192,7 @@ class RivalrySpec(_Rivalry):
     source: str = Field(max_length=2000, description="where the rivalry comes from (required)")
 
 
-class OutsideRivalrySpec(_Rivalry):
+class OutsideRivalrySpec(_Spell):
     """A strategic rivalry between a state of the scenario and a state outside it, which the
     model does not simulate: the rival's power is held at ``capability`` and it threatens the
     state from its ``contact`` class (the classes of the exporters' proximity, 7.1).
@@ -209,6 +212,24 @@ class OutsideRivalrySpec(_Rivalry):
                             "the run")
     source: str = Field(max_length=2000, description="where the rivalry, the capability and "
                         "the contact come from (required)")
+
+
+class CivilWarSpec(_Spell):
+    """A civil war in a state of the scenario, from outside the model: its government fights an
+    armed opposition at war intensity. While it lasts the state holds an internal front
+    (``docs/odd.md`` 7.4).
+
+    The check that ``state`` is in the scenario and not a superpower, and that a state's civil
+    wars do not overlap, is made when the whole scenario is known.
+    """
+
+    _what: ClassVar[str] = "civil war"
+
+    state: str = Field(max_length=200)
+    start: str = Field(description="YYYY-MM, its first month (may precede the run)")
+    end: str | None = Field(default=None, description="YYYY-MM, its last month; none: through "
+                            "the run")
+    source: str = Field(max_length=2000, description="where the civil war comes from (required)")
 
 
 class Scenario(_Strict):
@@ -247,6 +268,9 @@ class Scenario(_Strict):
     outside_rivalries : list of OutsideRivalrySpec
         Strategic rivalries of states of the scenario with states outside it
         (``[[outside_rivalries]]`` tables), weighed the same way, the rival's power fixed.
+    civil_wars : list of CivilWarSpec
+        Civil wars in states of the scenario (``[[civil_wars]]`` tables), each from its first
+        to its last month: an internal front (``docs/odd.md`` 7.4).
     """
 
     name: str = Field(min_length=1, max_length=200)
@@ -265,6 +289,7 @@ class Scenario(_Strict):
     rivalries: list[RivalrySpec] = Field(default_factory=list, max_length=MAX_NEIGHBOURS)
     outside_rivalries: list[OutsideRivalrySpec] = Field(default_factory=list,
                                                         max_length=MAX_NEIGHBOURS)
+    civil_wars: list[CivilWarSpec] = Field(default_factory=list, max_length=MAX_EVENTS)
 
     @field_validator("start", "end")
     @classmethod

@@ -96,6 +96,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
     rival_contact, rival_first, rival_idx = st.rival_contact, st.rival_first, st.rival_idx
     rival_last, rival_power, rival_ptr = st.rival_last, st.rival_power, st.rival_ptr
     superpower_rows = st.superpower_rows
+    civil_war = st.civil_war[min(step, st.civil_war.shape[0] - 1)]  # this month's row
     n_r, n_e, n_s = intent.shape
     ok = np.zeros(n_s, dtype=np.bool_)
     free = np.zeros(n_s, dtype=np.bool_)
@@ -116,7 +117,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
         mark_eligible(slot_state, superpower, regime, r, exporter, ok)
         for s in range(n_s):  # eligible and sovereign: it acts for itself
             free[s] = ok[s] and occupied[r, s] < 0
-        other_front(alignment, occupied, superpower, land_ptr, land_idx, r, front)
+        other_front(alignment, occupied, superpower, land_ptr, land_idx, civil_war, r, front)
         for e in range(n_e):
             x = slot_state[r, e]
             exp_pw[e] = power(capability[r, x], cohesion[r, x], aid[r, x]) if x >= 0 else 0.0
