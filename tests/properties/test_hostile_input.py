@@ -33,6 +33,13 @@ junk = st.one_of(
 )
 
 
+def _some_copies(draw: st.DrawFn, table: dict) -> list[dict]:
+    """One or two copies of a scenario table, maybe with one of its fields left out."""
+    if draw(st.booleans()):
+        table.pop(draw(st.sampled_from(sorted(table))))
+    return [table] * draw(st.integers(1, 2))
+
+
 @st.composite
 def mutated(draw: st.DrawFn) -> dict:
     data = copy.deepcopy(BASE)
@@ -69,9 +76,7 @@ def mutated(draw: st.DrawFn) -> dict:
             month = st.one_of(st.sampled_from(["1950-01", "1979-02", "1985-06", "2030-12"]), junk)
             rivalry = {"a": draw(code), "b": draw(code), "start": draw(month), "end": draw(month),
                        "source": draw(st.one_of(st.just("a source"), junk))}
-            if draw(st.booleans()):
-                rivalry.pop(draw(st.sampled_from(sorted(rivalry))))
-            data["rivalries"] = [rivalry] * draw(st.integers(1, 2))
+            data["rivalries"] = _some_copies(draw, rivalry)
         elif where == "outside rivalry":
             codes = [row.get("iso3") for row in BASE["states"]]
             outside = {"state": draw(st.one_of(st.sampled_from(codes), junk)),
@@ -81,18 +86,14 @@ def mutated(draw: st.DrawFn) -> dict:
                                                                    "air"]), junk)),
                        "start": draw(st.one_of(st.just("1947-01"), junk)),
                        "source": draw(st.one_of(st.just("a source"), junk))}
-            if draw(st.booleans()):
-                outside.pop(draw(st.sampled_from(sorted(outside))))
-            data["outside_rivalries"] = [outside] * draw(st.integers(1, 2))
+            data["outside_rivalries"] = _some_copies(draw, outside)
         elif where == "civil war":
             codes = [row.get("iso3") for row in BASE["states"]]
             month = st.one_of(st.sampled_from(["1950-01", "1979-02", "1985-06", "2030-12"]), junk)
             civil_war = {"state": draw(st.one_of(st.sampled_from([*codes, "XYZ"]), junk)),
                          "start": draw(month), "end": draw(month),
                          "source": draw(st.one_of(st.just("a source"), junk))}
-            if draw(st.booleans()):
-                civil_war.pop(draw(st.sampled_from(sorted(civil_war))))
-            data["civil_wars"] = [civil_war] * draw(st.integers(1, 2))
+            data["civil_wars"] = _some_copies(draw, civil_war)
     return data
 
 

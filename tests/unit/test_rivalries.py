@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import assert_one_line_error, assert_scenario_refused, invoke
+from conftest import assert_scenario_refused
 from revexport.codes import CONTACT_LAND, CONTACT_SEA, EAST, STARTED_BY_STATE, WEST
 from revexport.engine import cells
 from revexport.engine.state import Static
@@ -228,11 +228,9 @@ def test_a_rivalry_without_a_source_is_refused(tmp_path: Path) -> None:
     start = BASE.index(FIRST)
     source_line = BASE[start:].split("\n")[5]
     assert source_line.startswith("source = ")
-    path = tmp_path / "nosource.toml"
-    path.write_text(BASE.replace(FIRST + source_line, FIRST + 'source = " "', 1), encoding="utf-8")
-    out = invoke("run", str(path), "--replicates", "2", "--out", str(tmp_path / "runs"))
-    assert_one_line_error(out, "error: nosource.toml: ",
-                          "rivalries[0].source: must name the source of the rivalry")
+    assert_scenario_refused(tmp_path, "nosource",
+                            BASE.replace(FIRST + source_line, FIRST + 'source = " "', 1),
+                            "rivalries[0].source: must name the source of the rivalry")
 
 
 def test_rivalries_survive_the_toml_round_trip(tmp_path: Path) -> None:

@@ -141,23 +141,30 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
                 state_down[e, s] = state_now < q.collapse_threshold * war_cap0_state[r, e, s]
                 exp_down[e, s] = (not state_down[e, s]
                                   and exp_now < q.collapse_threshold * war_cap0_exporter[r, e, s])
-                if state_down[e, s]:
-                    war_end[r, e, s] = STATE_COLLAPSED
-                    continue
                 if exp_down[e, s]:
                     war_end[r, e, s] = EXPORTER_COLLAPSED
                     continue
-                stalemate = (1.0 - abs(share_exp[e, s] - share_st[e, s])) * (
-                    war_months[r, e, s] > q.stalemate_months)
-                # A war ends when both sides will bear no more: each side's weariness past its
-                # tolerance (the exporter's set by its doctrine and factions).
-                both_tired = (logistic(exp_weary - war_tolerance[r, e], q.ceasefire_margin_width)
-                              * logistic(weariness[r, s] - q.war_tolerance,
-                                         q.ceasefire_margin_width))
-                hazard = (q.ceasefire_base + q.ceasefire_cost_weight * both_tired
-                          + q.ceasefire_stalemate_weight * stalemate)
-                if rng.random() < min(hazard, 1.0):
-                    war_end[r, e, s] = CEASEFIRE
+                if state_down[e, s]:
+                    war_end[r, e, s] = STATE_COLLAPSED
+                else:
+                    stalemate = (1.0 - abs(share_exp[e, s] - share_st[e, s])) * (
+                        war_months[r, e, s] > q.stalemate_months)
+                    # A war ends when both sides will bear no more: each side's weariness past
+                    # its tolerance (the exporter's set by its doctrine and factions).
+                    both_tired = (logistic(exp_weary - war_tolerance[r, e],
+                                           q.ceasefire_margin_width)
+                                  * logistic(weariness[r, s] - q.war_tolerance,
+                                             q.ceasefire_margin_width))
+                    hazard = (q.ceasefire_base + q.ceasefire_cost_weight * both_tired
+                              + q.ceasefire_stalemate_weight * stalemate)
+                    if rng.random() < min(hazard, 1.0):
+                        war_end[r, e, s] = CEASEFIRE
+                if war_end[r, e, s] != 0:
+                    # A war the state did not win shows every state what balance does not win.
+                    began = war_cap0_state[r, e, s] / max(
+                        war_cap0_state[r, e, s] + war_cap0_exporter[r, e, s], 1e-12)
+                    ended = state_now / max(state_now + exp_now, 1e-12)
+                    war_lesson[r, e] = max(war_lesson[r, e], began, ended)
         # The losers: legitimacy shock (a collapsed state's movement boosted as well).
         for s in range(n_s):
             lost = False
@@ -175,20 +182,10 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
                 lost = lost or exp_down[e, s]
             if lost:
                 legitimacy[r, x] = min(max(legitimacy[r, x] - q.collapse_legitimacy_shock, 0.0), 1.0)
-        # A war's end deters a new one between the same two sides, less as time passes; a war
-        # the state did not win shows every state what balance is not enough to win.
+        # A war's end deters a new one between the same two sides, less as time passes.
         for e in range(n_e):
-            x = slot_state[r, e]
             for s in range(n_s):
                 deterrence[r, e, s] *= 1.0 - q.deterrence_decay
                 if war_end[r, e, s] != 0:
                     war[r, e, s] = False
                     deterrence[r, e, s] = 1.0
-                    if war_end[r, e, s] != EXPORTER_COLLAPSED:
-                        began = war_cap0_state[r, e, s] / max(
-                            war_cap0_state[r, e, s] + war_cap0_exporter[r, e, s], 1e-12)
-                        state_now = power(capability[r, s], cohesion[r, s], aid[r, s])
-                        exp_now = (power(capability[r, x], cohesion[r, x], aid[r, x])
-                                   if x >= 0 else 0.0)
-                        ended = state_now / max(state_now + exp_now, 1e-12)
-                        war_lesson[r, e] = max(war_lesson[r, e], began, ended)
