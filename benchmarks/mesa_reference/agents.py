@@ -216,6 +216,11 @@ class Nation(mesa.Agent):
             return p.proximity_two_hop
         return p.proximity_far
 
+    def is_rival(self, other: Nation) -> bool:
+        """Whether ``other`` is this state's strategic rival this month."""
+        return any(rival is other and first <= self.model.steps <= last
+                   for rival, first, last in self.rivals)
+
     def rival_threat(self) -> float:
         """The greatest threat of a rival in this month's rivalries (an exporter's threat is the
         exporters'): hostility x its power share x proximity, a rival at war with an exporter
@@ -425,8 +430,8 @@ class Nation(mesa.Agent):
 
     def strike_first(self) -> None:
         """Strike the most threatening exporter whose threat passes the threshold as this
-        government misreads it, more likely the more the window stands over its threshold; go
-        to war with exporters that strike it."""
+        government misreads it, more likely the more the window stands over its threshold and
+        far more likely against a strategic rival; go to war with exporters that strike it."""
         if not self.sovereign:
             return
         p, rng = self.model.p, self.model.random
@@ -443,8 +448,11 @@ class Nation(mesa.Agent):
                 continue  # a balance at which a war against it was already fought and not won
             backed = free * (1.0 + p.strike_patron_weight * patron)  # a patron arms its client
             window = backed / max(backed + ex.power, 1e-12)
+            # Strategic rivals fight most wars: a state that is not the exporter's rival
+            # strikes it at a fraction of the hazard.
+            rivalry = 1.0 if self.is_rival(ex.home) else p.strike_outside_rivalry
             hazard = (p.strike_hazard * ex.proximity[self] ** p.strike_proximity_exponent * weary
-                      * (1.0 - self.deterrence.get(ex, 0.0))
+                      * rivalry * (1.0 - self.deterrence.get(ex, 0.0))
                       * (t - p.strike_threshold > p.strike_margin_width * self.misjudgment)
                       * window_open(window, p.strike_window_threshold, p.strike_margin_width))
             if rng.random() < hazard and t > best:

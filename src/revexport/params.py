@@ -305,6 +305,12 @@ class Parameters:
         "a land border (a superpower's own, or one occupying a neighbour), or a rival that "
         "threatens it more than the exporters (smoothly) -- and so cannot bring to its window "
         "against an exporter; also the share a rival at war with an exporter holds there")
+    strike_outside_rivalry: float = _p(
+        0.1, 0.02, 0.5, "Colaresi, Rasler & Thompson 2007, Strategic Rivalries in World Politics "
+        "(strategic rivals fight most interstate wars: about three in four since 1816, a small "
+        "share of the pairs of states); Vasquez 1993, The War Puzzle; factor an assumption",
+        "a first strike on an exporter whose state is not the striker's strategic rival (the "
+        "scenario's rivalries) has this fraction of a rival's hazard")
     strike_proximity_exponent: float = _p(
         2.0, 1.0, 3.0, "Boulding 1962 (loss-of-strength gradient); exponent an assumption",
         "the first-strike hazard scales with proximity to this power")

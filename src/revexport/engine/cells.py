@@ -96,6 +96,17 @@ def threat(q: Any, intent: float, proximity: float, exporter_power: float, state
 
 
 @cell
+def rivals(rival_ptr: A, rival_idx: A, rival_first: A, rival_last: A, s: int, j: int,
+           step: int) -> bool:
+    """Whether states ``s`` and ``j`` are strategic rivals in ``step`` (the scenario's
+    rivalries, in force from their first to their last step)."""
+    for k in range(rival_ptr[s], rival_ptr[s + 1]):
+        if rival_idx[k] == j and rival_first[k] <= step <= rival_last[k]:
+            return True
+    return False
+
+
+@cell
 def contact_proximity(q: Any, contact: int) -> float:
     """Proximity of a state in a contact class (:class:`revexport.codes.Contact`): 1 by land,
     ``proximity_sea``, ``proximity_two_hop`` or ``proximity_far``, as an exporter's (7.1)."""

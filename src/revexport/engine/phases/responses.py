@@ -42,8 +42,10 @@
   but a state far below its threshold does not strike by chance in some month -- and is scaled
   by a logistic in the window's margin over its threshold, on the odds of the balance
   (:func:`~revexport.engine.cells.odds_logistic`, so a far weaker state is far from any
-  window); it falls with distance, and is scaled by ``1 - deterrence`` after an earlier war
-  between the two ended (the war phase). No state strikes an exporter at a share of the
+  window); it falls with distance, is scaled by ``strike_outside_rivalry`` unless the
+  exporter's state is the striker's strategic rival in the scenario's rivalries (rivals fight
+  most interstate wars: Colaresi, Rasler & Thompson 2007), and by ``1 - deterrence`` after an
+  earlier war between the two ended (the war phase). No state strikes an exporter at a share of the
   pair's power no larger than one with which a state already fought it and did not win
   (``w.war_lesson``, the war phase: fighting showed that balance is not enough).
 * Wars the exporters open (``w.strike``, from their doctrines) begin here too.
@@ -68,6 +70,7 @@ from revexport.engine.cells import (
     odds_logistic,
     other_front,
     power,
+    rivals,
     threat,
     vulnerability,
 )
@@ -291,7 +294,12 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
                     continue
                 backed = pw * committed * (1.0 + q.strike_patron_weight * patron)
                 window = backed / max(backed + exp_pw[e], 1e-12)
+                # Strategic rivals fight most wars: a state that is not the exporter's rival
+                # strikes it at a fraction of the hazard.
+                rival = rivals(rival_ptr, rival_idx, rival_first, rival_last, s, slot_state[r, e],
+                               step)
                 hazard = (q.strike_hazard * proximity[r, e, s] ** q.strike_proximity_exponent * weary
+                          * (1.0 if rival else q.strike_outside_rivalry)
                           * (1.0 - deterrence[r, e, s])
                           * odds_logistic(window, q.strike_window_threshold, q.strike_margin_width))
                 if hazard > NEGLIGIBLE_HAZARD and rng.random() < hazard and t[e, s] > best:
