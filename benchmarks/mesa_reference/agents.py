@@ -258,7 +258,7 @@ class Nation(mesa.Agent):
             aim = ex.aimed_at(self) / ex.most_aimed if ex.most_aimed > 0 else 0.0
             if self.regime == MONARCHY:
                 aim = 1.0
-            signal = (p.signal_propaganda * prop / (prop + half)
+            signal = (p.signal_propaganda * ex.inciting * prop / (prop + half)
                       + p.signal_support * found_support * sup / (sup + half)
                       + found_covert * cov / (cov + half)
                       + p.signal_posture * ex.threat_posture * aim)
@@ -602,6 +602,7 @@ class Exporter(mesa.Agent):
         # The largest share of a pair's power with which a state fought it and did not win.
         self.war_lesson = 0.0
         self.war_tolerance = 0.0  # the war weariness its doctrine bears, set each month
+        self.incitement = 1.0  # the share of its propaganda that calls for overthrow, each month
         self.most_aimed = 0.0  # spending aimed at its main target, measured each month
 
     @property
@@ -615,13 +616,21 @@ class Exporter(mesa.Agent):
 
     @property
     def threat_posture(self) -> float:
-        """The posture other states read: military means count only in the share spent on
-        wars this exporter opened (a war of defence signals nothing to third states)."""
+        """The posture other states read: propaganda as hostile as it incites (:attr:`inciting`),
+        military means only in the share spent on wars this exporter opened (a war of defence
+        signals nothing to third states)."""
         military = sum(spend.military for spend in self.spend.values())
         offensive = sum(spend.military for n, spend in self.spend.items()
                         if n in self.wars and self.wars[n].opened_by_exporter)
-        export = sum(self.shares[PROPAGANDA:COVERT + 1])
+        export = self.shares[PROPAGANDA] * self.inciting + self.shares[SUPPORT] + self.shares[COVERT]
         return export + (self.shares[MILITARY] * offensive / military if military > 0 else 0.0)
+
+    @property
+    def inciting(self) -> float:
+        """How hostile its propaganda reads, against propaganda that only incites: in full
+        where it calls for a government's overthrow, ``signal_outreach`` of that where it is
+        moral support and outreach."""
+        return self.incitement + self.model.p.signal_outreach * (1.0 - self.incitement)
 
     def aimed_at(self, n: Nation) -> float:
         """Spending aimed at ``n``: export means, and military means on a front it opened."""
@@ -684,6 +693,8 @@ class Exporter(mesa.Agent):
             return
         plan = self.doctrine.decide(self)
         self.war_tolerance = plan.war_tolerance
+        # Under Article 154 propaganda is moral support only.
+        self.incitement = 0.0 if self.model.article154 else plan.incitement
         shares, targets, strike = self._checked(plan)
         if self.model.article154:
             # No material support, no covert action, no offensive war: what would have gone

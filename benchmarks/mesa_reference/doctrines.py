@@ -18,7 +18,16 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from revexport.codes import DEMOCRACY, DIPLOMACY, DOMESTIC, MEANS, MILITARY, MONARCHY, NONALIGNED
+from revexport.codes import (
+    DEMOCRACY,
+    DIPLOMACY,
+    DOMESTIC,
+    MEANS,
+    MILITARY,
+    MONARCHY,
+    NONALIGNED,
+    PROPAGANDA,
+)
 
 if TYPE_CHECKING:
     from benchmarks.mesa_reference.agents import Exporter, Nation
@@ -38,12 +47,16 @@ class Plan:
         States the exporter opens a war on this month.
     war_tolerance : float
         The war weariness the exporter bears before it seeks a ceasefire.
+    incitement : float
+        The share of the propaganda that calls on the targets' people to overthrow their
+        governments (the rest is moral support and outreach).
     """
 
     shares: list[float]
     targets: dict[Nation, float]
     strike: list[Nation] = field(default_factory=list)
     war_tolerance: float = 0.5
+    incitement: float = 1.0
 
 
 # -- helpers shared by the doctrines --------------------------------------------------------
@@ -74,6 +87,15 @@ def regime_hostility(n: Nation) -> float:
     client = float(n.alignment != NONALIGNED)
     democracy = float(n.regime == DEMOCRACY)
     return (1.0 + monarchy + 0.5 * client) * (1.0 - 0.5 * democracy)
+
+
+def mixed_incitement(weights: list[float], plans: list[Plan]) -> float:
+    """The incitement of plans mixed with ``weights``: the share of their propaganda that
+    incites, each plan weighed by the propaganda it spends (by weight alone if none does)."""
+    spent = [w * plan.shares[PROPAGANDA] for w, plan in zip(weights, plans, strict=True)]
+    if sum(spent) > 0:
+        return sum(s * plan.incitement for s, plan in zip(spent, plans, strict=True)) / sum(spent)
+    return sum(w * plan.incitement for w, plan in zip(weights, plans, strict=True)) / sum(weights)
 
 
 def with_defence(shares: list[float], ex: Exporter) -> list[float]:
@@ -128,8 +150,9 @@ class Nationalist(Doctrine):
 
     def decide(self, ex: Exporter) -> Plan:
         shares = fixed_shares(domestic=0.58, diplomacy=0.38, propaganda=self.outreach)
+        # Cultural outreach: it calls on no one to overthrow a government.
         return Plan(with_defence(shares, ex), normalise({n: n.affinity for n in ex.model.targets}),
-                    war_tolerance=0.3)
+                    war_tolerance=0.3, incitement=0.0)
 
 
 class Militant(Doctrine):
@@ -203,7 +226,8 @@ class Gradualist(Doctrine):
         shares = [(1.0 - w) * a + w * b for a, b in zip(calm.shares, bold.shares, strict=True)]
         targets = {n: (1.0 - w) * calm.targets[n] + w * bold.targets[n] for n in calm.targets}
         tolerance = (1.0 - w) * calm.war_tolerance + w * bold.war_tolerance
-        return Plan(shares, targets, bold.strike if w > 0.8 else [], war_tolerance=tolerance)
+        return Plan(shares, targets, bold.strike if w > 0.8 else [], war_tolerance=tolerance,
+                    incitement=mixed_incitement([1.0 - w, w], [calm, bold]))
 
 
 class Factional(Doctrine):
@@ -248,7 +272,8 @@ class Factional(Doctrine):
                 backing[n] = backing.get(n, 0.0) + w
         majority = ex.model.p.faction_war_majority
         strike = [n for n, w in backing.items() if w > majority][:1]
-        return Plan(shares, normalise(mix), strike, war_tolerance=tolerance)
+        return Plan(shares, normalise(mix), strike, war_tolerance=tolerance,
+                    incitement=mixed_incitement(self.weights, plans))
 
     def update_weights(self, ex: Exporter) -> None:
         """Shift the factions' influence by this month's signals."""
@@ -284,9 +309,10 @@ class Constitutional(Doctrine):
     def decide(self, ex: Exporter) -> Plan:
         rest = 1.0 - self.outreach
         shares = fixed_shares(domestic=0.55 * rest, diplomacy=0.45 * rest, propaganda=self.outreach)
+        # Moral support only: it calls on no one to overthrow a government.
         return Plan(with_defence(shares, ex),
                     normalise({n: n.affinity * n.grievance for n in ex.model.targets}),
-                    war_tolerance=0.3)
+                    war_tolerance=0.3, incitement=0.0)
 
 
 class Historical(Factional):

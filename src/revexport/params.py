@@ -85,7 +85,16 @@ class Parameters:
     perception_noise: float = _p(
         0.03, 0.0, 0.15, "assumption", "s.d. of monthly noise on perceived intent")
     signal_propaganda: float = _p(
-        0.5, 0.1, 1.0, "assumption", "hostility read from propaganda at full intensity")
+        0.5, 0.1, 1.0, "assumption",
+        "hostility read from propaganda that calls for a government's overthrow, at full "
+        "intensity (moral support and outreach: signal_outreach of it)")
+    signal_outreach: float = _p(
+        0.2, 0.0, 0.6, "Article 154 of the constitution (support of movements 'accompanied by "
+        "complete abstention from any interference in the internal affairs of other nations'); "
+        "Walt 1996 (a revolution threatens by its example even where it does not incite); "
+        "level an assumption",
+        "hostility read from propaganda that is moral support and outreach, as a fraction of "
+        "what is read from propaganda that calls for a government's overthrow")
     signal_support: float = _p(
         0.8, 0.2, 1.0, "assumption", "hostility read from material support found going to the movement")
     signal_posture: float = _p(

@@ -169,6 +169,8 @@ DOCTRINE_FILES = {
                    "doctrines.ok.shares.domestic: must be a finite number, got true"),
     "ratio-nan": ("[doctrines.ok]\nshares = { domestic = 0.5 }\nstrike_power_ratio = nan\n",
                   "doctrines.ok.strike_power_ratio: must be a finite number in [0, 10], got nan"),
+    "incitement": ("[doctrines.ok]\nshares = { propaganda = 0.5 }\nincitement = 2\n",
+                   "doctrines.ok.incitement: must be a finite number in [0, 1], got 2"),
     "not-a-table": ("doctrines = 3\n", "doctrines: must be a table of [doctrines.NAME] tables"),
     "no-table": ("x = 1\n", "doctrines: missing required table [doctrines.NAME]"),
     "digits": ("x = " + "9" * 5001 + "\n", "malformed TOML: a value cannot be read"),

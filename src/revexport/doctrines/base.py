@@ -124,12 +124,16 @@ class Allocation:
     war_tolerance : (R, K), optional
         The war weariness the exporter bears before it seeks a ceasefire, in [0, 1]; the
         model parameter ``war_tolerance`` when not given.
+    incitement : (R, K), optional
+        The share of the propaganda that calls on the targets' people to overthrow their
+        governments, in [0, 1] (the rest is moral support and outreach); 1 when not given.
     """
 
     shares: F
     targets: F
     strike: B
     war_tolerance: F | None = None
+    incitement: F | None = None
 
 
 class Doctrine(ABC):

@@ -6,8 +6,9 @@ expanding international relations with other Islamic and popular movements"; Art
 affairs of other nations".
 
 Moral and diplomatic support only: outreach to the oppressed and deprived (a fifth of the
-budget, targets weighted by affinity and grievance), diplomacy, development; no material
-support, no covert action, no offensive war; at war, it seeks a ceasefire early. Every
+budget, targets weighted by affinity and grievance) that calls on no one to overthrow a
+government (no incitement), diplomacy, development; no material support, no covert action, no
+offensive war; at war, it seeks a ceasefire early. Every
 exporter also runs under the engine's Article 154 switch when the scenario or the run asks.
 """
 
@@ -20,6 +21,7 @@ CONSTITUTIONAL = Policy(
     shares={"domestic": 0.44, "diplomacy": 0.36, "propaganda": 0.2},
     targeting={"affinity": 1.0, "grievance": 1.0},
     war_tolerance=0.3,
+    incitement=0.0,
 )
 
 register_spec("constitutional", DoctrineSpec.single(

@@ -21,6 +21,7 @@ from revexport.codes import (
     MONARCHY,
     N_MEANS,
     NONALIGNED,
+    PROPAGANDA,
 )
 from revexport.compiled import cell, kernel
 from revexport.doctrines.base import Observation
@@ -196,10 +197,26 @@ def _shift_weights(q: Any, fac: Any, n_f: int, attacked: bool, at_war: bool, suc
         weights[r, k, c] = signal[c] / total
 
 
+@cell
+def mixed_incitement(weight: Any, propaganda: Any, incitement: Any, n: int) -> float:
+    """The incitement of the first ``n`` allocations mixed with ``weight``: the share of their
+    propaganda that incites, each weighed by the propaganda it spends (by weight alone if none
+    spends any)."""
+    spent, inciting, total, by_weight = 0.0, 0.0, 0.0, 0.0
+    for i in range(n):
+        spent += weight[i] * propaganda[i]
+        inciting += weight[i] * propaganda[i] * incitement[i]
+        total += weight[i]
+        by_weight += weight[i] * incitement[i]
+    if spent > 0.0:
+        return inciting / spent
+    return by_weight / total if total > 0.0 else 1.0
+
+
 @kernel
 def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_factions: Any,
            stage: Any, weights: Any, seen: Any, expected: Any, shares_out: Any, targets_out: Any,
-           strike_out: Any, tolerance_out: Any) -> None:
+           strike_out: Any, tolerance_out: Any, incitement_out: Any) -> None:
     """Allocations of every sitting exporter whose slot runs a doctrine written as data.
 
     Parameters
@@ -210,8 +227,9 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
     stage, weights : (R, K, 4) each faction's stage and influence (doctrine memory, updated)
     seen : (R, K) successes already credited to the factions (doctrine memory, updated)
     expected : (R, K) the economy the factions expect (doctrine memory, updated)
-    shares_out, targets_out, strike_out, tolerance_out : (R, K, 6), (R, K, S), (R, K, S),
-        (R, K) written for the sitting exporters of those slots, left alone elsewhere
+    shares_out, targets_out, strike_out, tolerance_out, incitement_out : (R, K, 6), (R, K, S),
+        (R, K, S), (R, K), (R, K) written for the sitting exporters of those slots, left alone
+        elsewhere
     """
     n_r, n_k, n_s = obs.proximity.shape
     n_p = policy.shape[1]
@@ -222,6 +240,8 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
     tg = np.zeros((4, n_s))
     strike = np.full(4, -1)
     tolerance = np.zeros(4)
+    incitement = np.zeros(4)
+    pair_weight, pair_propaganda, pair_incitement = np.zeros(2), np.zeros(2), np.zeros(2)
     signal = np.zeros(4)
     backing = np.zeros(n_s)  # the factions' influence behind a war on each state
     par, active, at_war_all = obs.params, obs.active, obs.at_war
@@ -253,6 +273,7 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
                         tg[c, s] = ptg[calm, s]
                     strike[c] = pstrike[calm]
                     tolerance[c] = policy[k, calm].war_tolerance
+                    incitement[c] = policy[k, calm].incitement
                     continue
                 # Gradualism: the stage rises while home is stable, falls when it is not.
                 stable = (own_legit[r, k] >= f.stable_legitimacy
@@ -268,6 +289,11 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
                 strike[c] = pstrike[bold] if st > f.strike_stage else -1
                 tolerance[c] = ((1.0 - st) * policy[k, calm].war_tolerance
                                 + st * policy[k, bold].war_tolerance)
+                pair_weight[0], pair_weight[1] = 1.0 - st, st
+                pair_propaganda[0], pair_propaganda[1] = psh[calm, PROPAGANDA], psh[bold, PROPAGANDA]
+                pair_incitement[0] = policy[k, calm].incitement
+                pair_incitement[1] = policy[k, bold].incitement
+                incitement[c] = mixed_incitement(pair_weight, pair_propaganda, pair_incitement, 2)
             for s in range(n_s):
                 strike_out[r, k, s] = False
             if n_f == 1:
@@ -278,6 +304,7 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
                 if strike[0] >= 0:
                     strike_out[r, k, strike[0]] = True
                 tolerance_out[r, k] = tolerance[0]
+                incitement_out[r, k] = incitement[0]
                 continue
             # Factions: weight-average shares and war tolerance; targets mixed by what each
             # spends on export; a war only where factions holding a majority back it.
@@ -285,6 +312,8 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
             for c in range(n_f):
                 tol += weights[r, k, c] * tolerance[c]
             tolerance_out[r, k] = tol
+            incitement_out[r, k] = mixed_incitement(weights[r, k], sh[:, PROPAGANDA], incitement,
+                                                    n_f)
             for m in range(N_MEANS):
                 total = 0.0
                 for c in range(n_f):

@@ -5,8 +5,8 @@ wrong and harmful thing"; "a free and independent Iran, communication with all c
 joining the existing global community".
 
 Most of the budget goes to development at home and to diplomacy and trade; a little cultural
-outreach goes where affinity is highest; no material support, no covert action, no offensive
-war. At war, it defends itself and seeks a ceasefire early.
+outreach, which incites no one, goes where affinity is highest; no material support, no covert
+action, no offensive war. At war, it defends itself and seeks a ceasefire early.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ NATIONALIST = Policy(
     shares={"domestic": 0.58, "diplomacy": 0.38, "propaganda": 0.04},
     targeting={"affinity": 1.0},
     war_tolerance=0.3,
+    incitement=0.0,
 )
 
 register_spec("nationalist", DoctrineSpec.single(

@@ -19,6 +19,9 @@ A :class:`Policy` says how one view of export allocates the exporter's means:
   superpower's client), its power carried over the distance (``proximity **
   strike_proximity_exponent``) against the target's with the foreign forces deployed to
   defend it; at most one a month. 0: it never opens a war.
+* ``incitement``: the share of the policy's propaganda that calls on the target's people to
+  overthrow their government; the rest is moral support and outreach, what Article 154 allows.
+  States read incitement as hostile intent, outreach far less (``signal_outreach``).
 * at war, every policy gives the military at least ``defence_share`` (a model parameter);
   ``war_tolerance`` is the war weariness the policy bears before it seeks a ceasefire (a
   factional doctrine's is the factions' weight-average, so a shift of influence can end a
@@ -96,6 +99,7 @@ class Policy(_Strict):
     overstretch_sanctions: float = Field(default=NEVER, ge=0.0)
     overstretch_wars: float = Field(default=NEVER, ge=0.0)
     war_tolerance: float = Field(default=0.5, ge=0.0, le=1.0)
+    incitement: float = Field(default=1.0, ge=0.0, le=1.0)
 
     @model_validator(mode="after")
     def _check(self) -> Policy:
@@ -152,7 +156,7 @@ POLICY_DTYPE = np.dtype(
     + [(f"t_{a}", np.float64) for a in ATTRIBUTES]
     + [(name, np.float64) for name in (
         "ripeness", "export_gain", "max_export_share", "strike_power_ratio", "strike_min_movement",
-        "overstretch_sanctions", "overstretch_wars", "war_tolerance")]
+        "overstretch_sanctions", "overstretch_wars", "war_tolerance", "incitement")]
 )
 FACTION_DTYPE = np.dtype(
     [("calm", np.int64), ("bold", np.int64)]
@@ -190,7 +194,8 @@ def _policy_record(rec: np.record, p: Policy) -> None:
     for a in ATTRIBUTES:
         rec[f"t_{a}"] = p.targeting.get(a, 0.0)  # type: ignore[call-overload]
     for name in ("ripeness", "export_gain", "max_export_share", "strike_power_ratio",
-                 "strike_min_movement", "overstretch_sanctions", "overstretch_wars", "war_tolerance"):
+                 "strike_min_movement", "overstretch_sanctions", "overstretch_wars", "war_tolerance",
+                 "incitement"):
         rec[name] = getattr(p, name)
 
 
@@ -264,7 +269,9 @@ class SpecDoctrine(Doctrine):
         targets = np.zeros(obs.proximity.shape)
         strike = np.zeros(obs.proximity.shape, dtype=bool)
         tolerance = np.zeros((r, k))
+        incitement = np.zeros((r, k))
         decide(obs, t.policy, t.n_policies, t.faction, t.n_factions, memory["stage"], memory["weights"],
                memory["successes_seen"], memory["economy_expected"], shares, targets, strike,
-               tolerance)
-        return Allocation(shares=shares, targets=targets, strike=strike, war_tolerance=tolerance)
+               tolerance, incitement)
+        return Allocation(shares=shares, targets=targets, strike=strike, war_tolerance=tolerance,
+                          incitement=incitement)

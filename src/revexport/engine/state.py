@@ -327,6 +327,9 @@ class World(NamedTuple):
         whichever was larger; 0 while there was no such war)
     war_tolerance : (R, E) the war weariness the exporter bears before it seeks a ceasefire,
         set each month by its doctrine
+    incitement : (R, E) the share of the exporter's propaganda that calls on the targets' people
+        to overthrow their governments (the rest is moral support), set each month by its
+        doctrine (0 under Article 154); 1 before its first decision
     export_spend, war_cost, sanction_loss : (R, E) cumulative costs, US$ bn: what was spent on
         export; the output lost to war and to sanctions, against the economies below
     economy_without_war, economy_without_sanctions : (R, E) the exporter's economy as it would
@@ -380,6 +383,7 @@ class World(NamedTuple):
     successes: F
     war_lesson: F
     war_tolerance: F
+    incitement: F
     export_spend: F
     war_cost: F
     sanction_loss: F
@@ -483,7 +487,7 @@ def initial_world(static: Static, par: Any) -> World:
         superpower_sanction=zeros(r, 2, dtype=bool), presence=zeros(r, 2, dtype=bool),
         slot_state=slot_state, rally=zeros(r, e), attacked=zeros(r, e, dtype=bool),
         successes=zeros(r, e), war_lesson=zeros(r, e), war_tolerance=zeros(r, e),
-        export_spend=zeros(r, e), war_cost=zeros(r, e),
+        incitement=np.ones((r, e)), export_spend=zeros(r, e), war_cost=zeros(r, e),
         sanction_loss=zeros(r, e), economy_without_war=np.ones((r, e)),
         economy_without_sanctions=np.ones((r, e)), intent=zeros(r, e, s), proximity=zeros(r, e, s),
         war=zeros(r, e, s, dtype=bool), war_months=zeros(r, e, s, dtype=np.int64),

@@ -36,6 +36,7 @@ class Decisions(NamedTuple):
     shares, targets, strike : (R, E, 6), (R, E, S), (R, E, S) the doctrines' answers, before
         the Article 154 switch
     tolerance : (R, E) the doctrines' war tolerance
+    incitement : (R, E) the share of the doctrines' propaganda that incites
     """
 
     obs: Observation
@@ -46,6 +47,7 @@ class Decisions(NamedTuple):
     targets: F
     strike: B
     tolerance: F
+    incitement: F
 
 
 def decisions(w: World, st: StaticArrays, par: Any, tables: DoctrineTables) -> Decisions:
@@ -63,7 +65,7 @@ def decisions(w: World, st: StaticArrays, par: Any, tables: DoctrineTables) -> D
     return Decisions(obs=obs, tables=tables, compiled_slot=compiled_slot,
                      python_slot=~compiled_slot, shares=np.zeros((r, e, N_MEANS)),
                      targets=np.zeros((r, e, s)), strike=np.zeros((r, e, s), dtype=bool),
-                     tolerance=np.zeros((r, e)))
+                     tolerance=np.zeros((r, e)), incitement=np.ones((r, e)))
 
 
 @kernel
@@ -111,14 +113,16 @@ def allocate(w: World, st: StaticArrays, par: Any, d: Decisions, slots: Any) -> 
     opened and spending per means and target.
 
     Under Article 154 support and covert action are forbidden -- what they would have had goes
-    half to moral support (propaganda), half to diplomacy -- and no war is opened. Military
+    half to moral support (propaganda), half to diplomacy --, propaganda is moral support only
+    (no incitement) and no war is opened. Military
     spending goes to the wars under way and those opened now.
     """
     # The arrays as locals and element by element, no slices: inside the loops each attribute
     # fetch or view would take and release a reference.
     shares, spend, strike, war, economy = w.shares, w.spend, w.strike, w.war, w.economy
-    slot_state, war_tolerance, gdp0 = w.slot_state, w.war_tolerance, st.gdp0
+    slot_state, war_tolerance, incitement, gdp0 = w.slot_state, w.war_tolerance, w.incitement, st.gdp0
     d_shares, d_strike, d_targets, d_tolerance = d.shares, d.strike, d.targets, d.tolerance
+    d_incitement = d.incitement
     article154 = st.article154
     n_r, n_e, n_s = w.intent.shape
     n_means = shares.shape[2]
@@ -140,6 +144,7 @@ def allocate(w: World, st: StaticArrays, par: Any, d: Decisions, slots: Any) -> 
             for j in range(n_means):
                 shares[r, e, j] = d_shares[r, e, j]
             war_tolerance[r, e] = d_tolerance[r, e]
+            incitement[r, e] = 0.0 if article154 else d_incitement[r, e]
             for s in range(n_s):
                 strike[r, e, s] = d_strike[r, e, s] and not article154
             if article154:
@@ -169,7 +174,7 @@ def decide(w: World, st: StaticArrays, par: Any, d: Decisions) -> None:
     t = d.tables
     doctrine_kernel.decide(d.obs, t.policy, t.n_policies, t.faction, t.n_factions, w.stage,
                            w.faction_weight, w.successes_seen, w.economy_expected, d.shares,
-                           d.targets, d.strike, d.tolerance)
+                           d.targets, d.strike, d.tolerance, d.incitement)
     allocate(w, st, par, d, d.compiled_slot)
 
 
@@ -200,6 +205,7 @@ def decide_python(w: World, st: StaticArrays, par: Any, d: Decisions, step: int,
         d.strike[at] = alloc.strike
         d.tolerance[at] = (par.war_tolerance[sitting][:, None] if alloc.war_tolerance is None
                            else alloc.war_tolerance)
+        d.incitement[at] = 1.0 if alloc.incitement is None else alloc.incitement
     allocate(w, st, par, d, d.python_slot)
 
 
@@ -222,15 +228,22 @@ def _checked(alloc: Allocation, obs: Observation, name: str) -> Allocation:
     tsum = targets.sum(axis=-1, keepdims=True)
     targets = np.divide(targets, tsum, out=np.zeros_like(targets), where=tsum > 0)
     strike = strike & obs.valid_target & ~obs.at_war
-    tolerance = alloc.war_tolerance
-    if tolerance is not None:
-        tolerance = np.asarray(tolerance, dtype=np.float64)
-        if tolerance.shape != obs.shape or not np.all(np.isfinite(tolerance)):
-            raise RevexportError(
-                f"doctrine '{name}': decide() must return war_tolerance of shape {obs.shape} "
-                f"with finite values, got shape {tolerance.shape}")
-        tolerance = np.clip(tolerance, 0.0, 1.0)
-    return Allocation(shares=shares, targets=targets, strike=strike, war_tolerance=tolerance)
+    tolerance, incitement = (_checked_share(alloc.war_tolerance, obs, name, "war_tolerance"),
+                             _checked_share(alloc.incitement, obs, name, "incitement"))
+    return Allocation(shares=shares, targets=targets, strike=strike, war_tolerance=tolerance,
+                      incitement=incitement)
+
+
+def _checked_share(value: F | None, obs: Observation, name: str, field: str) -> F | None:
+    """An optional (R, K) answer in [0, 1] of a Python doctrine, checked and clipped."""
+    if value is None:
+        return None
+    value = np.asarray(value, dtype=np.float64)
+    if value.shape != obs.shape or not np.all(np.isfinite(value)):
+        raise RevexportError(
+            f"doctrine '{name}': decide() must return {field} of shape {obs.shape} "
+            f"with finite values, got shape {value.shape}")
+    return np.clip(value, 0.0, 1.0)
 
 
 __all__ = ["Decisions", "allocate", "decide", "decide_python", "decisions", "observe"]

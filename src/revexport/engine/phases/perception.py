@@ -1,10 +1,13 @@
 """Phase 1 -- perception: each state updates its estimate of each exporter's intent.
 
-A state reads intent from what is aimed at *it* (Walt 1987): the propaganda aimed at it,
-material support and covert action *if found* (detection is a chance, not a certainty), each
-saturating in what is spent on it, war with it, and the exporter's posture -- the share of its
-means put into export (military means only on fronts the exporter opened, so a war of defence is
-not read as export by third states) -- heard in proportion to how much of the exporter's effort
+A state reads intent from what is aimed at *it* (Walt 1987): the propaganda aimed at it (in
+full where it calls on the state's people to overthrow their government, at
+``signal_outreach`` of that where it is moral support and outreach; the doctrine's
+``incitement`` says how much is which), material support and covert action *if found*
+(detection is a chance, not a certainty), each saturating in what is spent on it, war with it,
+and the exporter's posture -- the share of its means put into export (propaganda weighed as
+above; military means only on fronts the exporter opened, so a war of defence is not read as
+export by third states) -- heard in proportion to how much of the exporter's effort
 is aimed at the state, relative to its main target, and in full by a regime the message condemns
 by name (a monarchy; Walt 1996). Threat spills over: a state also reads what is aimed at its
 partners, the largest of the mean direct signals to the other clients of its patron, to the
@@ -43,7 +46,7 @@ def perceive(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> 
     # the branchy loops below, each use would take and release a reference.
     alignment, coalition, intent, regime = w.alignment, w.coalition, w.intent, w.regime
     shares, slot_state, spend, war = w.shares, w.slot_state, w.spend, w.war
-    war_initiator = w.war_initiator
+    incitement, war_initiator = w.incitement, w.war_initiator
     adj_idx, adj_ptr, adj_weight, degree = st.adj_idx, st.adj_ptr, st.adj_weight, st.degree
     superpower = st.superpower
     n_r, n_e, n_s = intent.shape
@@ -72,7 +75,11 @@ def perceive(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> 
                 aimed[s] = (spend[r, e, Spend.PROPAGANDA, s] + spend[r, e, Spend.SUPPORT, s]
                             + spend[r, e, Spend.COVERT, s] + m * opened)
                 most = max(most, aimed[s])
-            posture = (shares[r, e, PROPAGANDA] + shares[r, e, SUPPORT] + shares[r, e, COVERT]
+            # Propaganda is read as hostile in full where it incites, at signal_outreach of that
+            # where it is moral support (Article 154 allows that much).
+            inciting = incitement[r, e] + q.signal_outreach * (1.0 - incitement[r, e])
+            posture = (shares[r, e, PROPAGANDA] * inciting + shares[r, e, SUPPORT]
+                       + shares[r, e, COVERT]
                        + (shares[r, e, MILITARY] * offensive / military if military > 0.0 else 0.0))
             calm = 1.0 - q.reassurance_diplomacy * shares[r, e, DIPLOMACY]
             # The direct signal to each state, and its sums over each patron's clients and
@@ -95,7 +102,7 @@ def perceive(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> 
                 aim = aimed[s] / most if most > 0.0 else 0.0
                 if regime[r, s] == MONARCHY:
                     aim = 1.0
-                x = (q.signal_propaganda * (prop / (prop + half))
+                x = (q.signal_propaganda * inciting * (prop / (prop + half))
                      + q.signal_support * found_support * (support / (support + half))
                      + 1.0 * found_covert * (covert / (covert + half))
                      + q.signal_posture * posture * aim)
