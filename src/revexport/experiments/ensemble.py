@@ -39,6 +39,7 @@ from revexport.outcomes.recorder import BlockRecorder
 from revexport.outcomes.summary import (
     ensemble_table,
     events_frame,
+    metric_major,
     replicate_summary,
     steps_frame,
 )
@@ -100,12 +101,14 @@ def _run_block(job: _Job, block: int, n: int, offset: int,
                            should_stop=None if stop is None else stop.is_set)
     if stream is not None:
         stream.close()
-    events = events_frame(recorder.events(), static, offset)
+    event_columns = recorder.events()
+    events = events_frame(event_columns, static, offset)
     costs = np.stack([world.export_spend.sum(axis=1), world.war_cost.sum(axis=1),
                       world.sanction_loss.sum(axis=1)], axis=1)
-    reps = replicate_summary(recorder.metrics, events, costs, static, offset)
+    metrics = metric_major(recorder.metrics)  # laid out once for both tables
+    reps = replicate_summary(metrics, event_columns, costs, static, offset)
     months = [job.scenario.month_of_step(t) for t in range(static.n_steps)]
-    steps = steps_frame(recorder.metrics, offset, months)
+    steps = steps_frame(metrics, offset, months)
     reps.insert(1, "design_row", rows.astype(np.int32))
     steps.insert(1, "design_row", np.repeat(rows.astype(np.int32), static.n_steps))
     events.insert(1, "design_row", (events["replicate"].to_numpy() // job.per_row).astype(np.int32))

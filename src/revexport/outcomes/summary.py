@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from statistics import NormalDist
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from numpy.typing import NDArray
+from pandas.api.extensions import ExtensionArray
 
 from revexport.codes import ALIGNED, STARTED_BY_EXPORTER, STARTED_BY_STATE
 from revexport.engine.state import Static
@@ -18,6 +22,13 @@ from revexport.scenario.schema import REGIME_TYPES
 WAR_OUTCOMES = {0: "ongoing", 1: "ceasefire", 2: "state collapsed", 3: "exporter collapsed",
                 4: "regime fell"}
 INITIATORS = {STARTED_BY_STATE: "state", STARTED_BY_EXPORTER: "exporter"}
+#: Event kinds as the event arrays code them (positions in ``EVENT_KINDS``).
+REGIME_CHANGE, WAR_START, WAR_END, COALITION_JOIN, COALITION_LEAVE = (
+    EVENT_KINDS.index(k)
+    for k in ("regime_change", "war_start", "war_end", "coalition_join", "coalition_leave"))
+
+#: Columns of the per-replicate table made of the event table's state codes.
+_CODE_COLUMNS = ("first_war_opponent", "first_war_exporter", "first_strike_by", "coalition_members")
 
 #: A coalition counts as formed once it has this many members (the definition of an outcome,
 #: not a model parameter: "a coalition is three or more states").
@@ -27,18 +38,59 @@ COALITION_MIN_MEMBERS = 3
 MAIN_OUTCOMES: dict[str, str] = {o.name: o.label for o in main_outcomes()}
 
 
-def events_frame(arrays: dict[str, NDArray[np.int64]], static: Static,
+def events_frame(arrays: Mapping[str, NDArray[np.int64]], static: Static,
                  replicate_offset: int) -> pd.DataFrame:
-    """The event table with readable columns."""
-    codes = np.array([*static.codes, ""], dtype=object)
-    df = pd.DataFrame(arrays)
-    df["replicate"] += replicate_offset
-    df["kind"] = pd.Categorical.from_codes(df["kind"].to_numpy(), categories=pd.Index(EVENT_KINDS))
-    df["state"] = codes[df["state"].to_numpy()]
-    is_war = df["kind"].isin(["war_start", "war_end"]).to_numpy()
-    other = df["other"].to_numpy()
-    df["exporter"] = np.where(is_war, codes[np.where(other >= 0, other, -1)], "")
-    return df
+    """The event table with readable columns.
+
+    Parameters
+    ----------
+    arrays : mapping of str to (N,) int64 arrays
+        The block's event columns (:data:`~revexport.engine.phases.record.EVENT_COLUMNS`), as
+        :meth:`~revexport.engine.run.Recorder.events` gives them.
+    static : Static
+    replicate_offset : int
+        Index of the block's first replicate in the run.
+
+    Returns
+    -------
+    DataFrame
+        The columns of ``arrays``, the replicate counted in the run, the kind by name, the state
+        by code, and ``exporter``: the exporter's code for a war, "" otherwise.
+    """
+    kind = arrays["kind"]
+    is_war = (kind == WAR_START) | (kind == WAR_END)
+    return pd.DataFrame({
+        "replicate": arrays["replicate"] + replicate_offset,
+        "step": arrays["step"],
+        "kind": pd.Categorical.from_codes(kind, categories=pd.Index(EVENT_KINDS)),
+        "state": _state_codes(static, arrays["state"]),
+        "other": arrays["other"],
+        "code": arrays["code"],
+        "detail": arrays["detail"],
+        "exporter": _state_codes(static, np.where(is_war, arrays["other"], -1)),
+    })
+
+
+def _text_column(names: Sequence[str], index: NDArray[np.integer[Any]]
+                 ) -> NDArray[np.object_] | ExtensionArray:
+    """``names[index]`` (a negative index: "") as pandas stores a column of those strings."""
+    table = [*names, ""]
+    at = np.where(index >= 0, index, len(names))
+    text = pd.Series([""]).dtype  # Arrow-backed ``str`` from pandas 3 on, object before
+    # An empty column stays object, as pandas leaves an empty object array.
+    if len(at) and isinstance(text, pd.StringDtype) and text.storage == "pyarrow":
+        # Arrow picks the strings: a Python string per row would take most of the time of a
+        # column of tens of thousands of rows.
+        column: ExtensionArray = pd.array(pa.array(table, type=pa.large_string()).take(at),
+                                          dtype=text)
+        return column
+    return np.array(table, dtype=object)[at]
+
+
+def _state_codes(static: Static, states: NDArray[np.integer[Any]]
+                 ) -> NDArray[np.object_] | ExtensionArray:
+    """The codes of ``states`` (indices of states; -1 for none, whose code is "") as text."""
+    return _text_column(static.codes, states)
 
 
 def first_step_reaching(series: NDArray[np.float64], level: float) -> NDArray[np.float64]:
@@ -50,7 +102,7 @@ def first_step_reaching(series: NDArray[np.float64], level: float) -> NDArray[np
 
 def replicate_summary(
     metrics: NDArray[np.float64],
-    events: pd.DataFrame,
+    events: Mapping[str, NDArray[np.int64]],
     final_costs: NDArray[np.float64],
     static: Static,
     replicate_offset: int,
@@ -61,124 +113,267 @@ def replicate_summary(
     Parameters
     ----------
     metrics : (R, T, M) per-step metrics (columns of ``STEP_METRICS``)
-    events : event table from :func:`events_frame`
+        Read without a copy when laid out by :func:`metric_major`.
+    events : mapping of str to (N,) int64 arrays
+        The block's event columns, as :func:`events_frame` takes them (replicates counted
+        from 0 within the block), in any order.
     final_costs : (R, 3) export spending, war cost, sanction loss, US$ bn
     static : Static
     replicate_offset : int
         Index of the block's first replicate in the run.
     coalition_min_members : int, optional
         Members at which a coalition counts as formed; :data:`COALITION_MIN_MEMBERS` by default.
+
+    Returns
+    -------
+    DataFrame
+        One row per replicate, ``replicate`` counted in the run.
     """
     if coalition_min_members is None:
         coalition_min_members = COALITION_MIN_MEMBERS
-    m = {name: metrics[:, :, i] for i, name in enumerate(STEP_METRICS)}
     n = metrics.shape[0]
-    reps = np.arange(n) + replicate_offset
-    out = pd.DataFrame({"replicate": reps})
-    out["aligned_final"] = m["aligned_regimes"][:, -1]
-    out["aligned_population_final"] = m["aligned_population"][:, -1]
-    out["first_aligned_step"] = first_step_reaching(m["aligned_regimes"], 1)
-    out["wars_mean"] = m["wars"].mean(axis=1)
-    out["war_months"] = m["wars"].sum(axis=1)
-    out["coalition_max"] = m["coalition_size"].max(axis=1)
-    out["coalition_mean"] = m["coalition_size"].mean(axis=1)
-    out["coalition_formed_step"] = first_step_reaching(m["coalition_size"], coalition_min_members)
-    out["monarchy_coalition_step"] = first_step_reaching(
-        m["coalition_monarchies"], coalition_min_members)
+    m = dict(zip(STEP_METRICS, metric_major(metrics).transpose(2, 0, 1), strict=True))
     n_group = int(np.count_nonzero(static.arrays.coalition_group))
-    out["group_coalition_step"] = (first_step_reaching(m["coalition_group"], n_group)
-                                   if n_group else np.nan)
-    out["sanctions_mean"] = m["sanctions"].mean(axis=1)
-    out["sanctions_max"] = m["sanctions"].max(axis=1)
-    out["presence_months"] = m["superpower_presence"].sum(axis=1)
-    out["exporter_economy_final"] = m["exporter_economy"][:, -1]
-    out["exporter_legitimacy_final"] = m["exporter_legitimacy"][:, -1]
-    out["export_spend"] = final_costs[:, 0]
-    out["war_cost"] = final_costs[:, 1]
-    out["sanction_loss"] = final_costs[:, 2]
-    out = out.set_index("replicate")
+    out: dict[str, Any] = {
+        "replicate": np.arange(n) + replicate_offset,
+        "aligned_final": m["aligned_regimes"][:, -1],
+        "aligned_population_final": m["aligned_population"][:, -1],
+        "first_aligned_step": first_step_reaching(m["aligned_regimes"], 1),
+        "wars_mean": m["wars"].mean(axis=1),
+        "war_months": m["wars"].sum(axis=1),
+        "coalition_max": m["coalition_size"].max(axis=1),
+        "coalition_mean": m["coalition_size"].mean(axis=1),
+        "coalition_formed_step": first_step_reaching(m["coalition_size"], coalition_min_members),
+        "monarchy_coalition_step": first_step_reaching(m["coalition_monarchies"],
+                                                       coalition_min_members),
+        "group_coalition_step": (first_step_reaching(m["coalition_group"], n_group)
+                                 if n_group else np.full(n, np.nan)),
+        "sanctions_mean": m["sanctions"].mean(axis=1),
+        "sanctions_max": m["sanctions"].max(axis=1),
+        "presence_months": m["superpower_presence"].sum(axis=1),
+        "exporter_economy_final": m["exporter_economy"][:, -1],
+        "exporter_legitimacy_final": m["exporter_legitimacy"][:, -1],
+        "export_spend": final_costs[:, 0],
+        "war_cost": final_costs[:, 1],
+        "sanction_loss": final_costs[:, 2],
+    }
+    ev = _events_by_replicate(events)
+    rc = ev.kind == REGIME_CHANGE
+    starts = ev.kind == WAR_START
+    out["regime_changes"] = _count(ev.replicate[rc], n)
+    out["aligned_changes"] = _count(ev.replicate[rc & (ev.code == ALIGNED)], n)
+    out["wars_started"] = _count(ev.replicate[starts], n)
+    out["wars_opened"] = _count(ev.replicate[starts & (ev.code == STARTED_BY_EXPORTER)], n)
+    out.update(_first_war(ev, n, static))
+    out.update(_first_strike(ev, n, static))
+    out["coalition_members"] = _coalition_members(ev, out["coalition_formed_step"], static)
+    table = pd.DataFrame(out)
+    if len(ev.step) == 0:
+        # Like the event table's codes they are read from, which pandas leaves as objects in a
+        # block without events (an empty object column is not taken for text).
+        table = table.astype(dict.fromkeys(_CODE_COLUMNS, object))
+    return table
 
-    rc = events[events["kind"] == "regime_change"]
-    out["regime_changes"] = rc.groupby("replicate").size().reindex(out.index, fill_value=0)
-    out["aligned_changes"] = (
-        rc[rc["code"] == ALIGNED].groupby("replicate").size().reindex(out.index, fill_value=0)
-    )
-    starts = events[events["kind"] == "war_start"]
-    out["wars_started"] = starts.groupby("replicate").size().reindex(out.index, fill_value=0)
-    out["wars_opened"] = (starts[starts["code"] == STARTED_BY_EXPORTER].groupby("replicate").size()
-                          .reindex(out.index, fill_value=0))
-    _first_war(out, starts, events[events["kind"] == "war_end"])
-    _first_strike(out, starts, static)
-    _coalition_members(out, events)
-    return out.reset_index()
+
+class _Events(NamedTuple):
+    """A block's events as arrays, sorted by replicate and, within one, in time order.
+
+    ``replicate`` counts from 0 within the block; ``exporter`` is the exporter of a war (the
+    events' ``other``), -1 for none.
+    """
+
+    replicate: NDArray[np.int64]
+    step: NDArray[np.int64]
+    kind: NDArray[np.int64]
+    state: NDArray[np.int64]
+    exporter: NDArray[np.int64]
+    code: NDArray[np.int64]
+    detail: NDArray[np.int64]
 
 
-def _first_war(out: pd.DataFrame, starts: pd.DataFrame, ends: pd.DataFrame) -> None:
-    first = starts.sort_values(["replicate", "step"], kind="stable").groupby("replicate").head(1)
-    first = first.set_index("replicate")
-    out["first_war_step"] = first["step"].reindex(out.index).astype(float)
-    out["first_war_initiator"] = first["code"].map(INITIATORS).reindex(out.index).fillna("")
-    out["first_war_opponent"] = first["state"].reindex(out.index).fillna("")
-    out["first_war_exporter"] = first["exporter"].reindex(out.index).fillna("")
-    # The end of that war: the first end event of the same pair after its start.
-    key = first.reset_index()[["replicate", "state", "exporter", "step"]]
-    joined = ends.merge(key, on=["replicate", "state", "exporter"], suffixes=("", "_start"))
-    joined = joined[joined["step"] >= joined["step_start"]]
-    end = joined.sort_values(["replicate", "step"], kind="stable").groupby("replicate").head(1)
-    end = end.set_index("replicate")
-    length = end["detail"].reindex(out.index).astype(float)
-    out["first_war_outcome"] = end["code"].map(WAR_OUTCOMES).reindex(out.index)
-    ongoing = out["first_war_step"].notna() & length.isna()
-    out.loc[ongoing, "first_war_outcome"] = "ongoing"
-    out["first_war_outcome"] = out["first_war_outcome"].fillna("")
-    out["first_war_length"] = length
+def _events_by_replicate(events: Mapping[str, NDArray[np.int64]]) -> _Events:
+    """The event columns sorted by replicate and step."""
+    # A stable sort: the events of one step keep the order the record phase wrote them in.
+    order = np.lexsort((events["step"], events["replicate"]))
+    return _Events(replicate=events["replicate"][order], step=events["step"][order],
+                   kind=events["kind"][order], state=events["state"][order],
+                   exporter=np.maximum(events["other"][order], -1), code=events["code"][order],
+                   detail=events["detail"][order])
+
+
+def _count(replicates: NDArray[np.int64], n: int) -> NDArray[np.int64]:
+    """(n,) how often each of the replicates 0 to n - 1 occurs in ``replicates``."""
+    return np.bincount(replicates, minlength=n).astype(np.int64, copy=False)
+
+
+def _run_starts(*keys: NDArray[Any]) -> NDArray[np.bool_]:
+    """Where a run of rows with equal ``keys`` begins (rows sorted so that equal keys are adjacent)."""
+    starts = np.zeros(len(keys[0]), dtype=bool)
+    starts[:1] = True
+    for k in keys:
+        starts[1:] |= k[1:] != k[:-1]
+    return starts
+
+
+def _run_ends(*keys: NDArray[Any]) -> NDArray[np.bool_]:
+    """Where a run of rows with equal ``keys`` ends (rows sorted so that equal keys are adjacent)."""
+    ends = np.zeros(len(keys[0]), dtype=bool)
+    ends[-1:] = True
+    for k in keys:
+        ends[:-1] |= k[1:] != k[:-1]
+    return ends
+
+
+def _first_in_each_replicate(ev: _Events, rows: NDArray[np.intp]) -> NDArray[np.intp]:
+    """The first of ``rows`` (ascending positions in ``ev``) of each replicate that has any."""
+    return rows[_run_starts(ev.replicate[rows])]
+
+
+def _labels(codes: NDArray[np.int64], names: Mapping[int, str]) -> list[str]:
+    """The name of each code ("" for a code without one)."""
+    return [names.get(c, "") for c in codes.tolist()]
+
+
+def _first_war(ev: _Events, n: int, static: Static) -> dict[str, Any]:
+    """Each replicate's first war: when it began, who began it, between whom, how it ended, how
+    long it lasted, and whether its two sides went to war again after it ended."""
+    is_start = ev.kind == WAR_START
+    first = _first_in_each_replicate(ev, np.flatnonzero(is_start))
+    reps = ev.replicate[first]
+    start = np.full(n, np.nan)
+    start[reps] = ev.step[first]
+    state = np.full(n, -1)
+    state[reps] = ev.state[first]
+    exporter = np.full(n, -1)
+    exporter[reps] = ev.exporter[first]
+    initiator = np.full(n, "", dtype=object)
+    initiator[reps] = _labels(ev.code[first], INITIATORS)
+    at_war = np.zeros(n, dtype=bool)
+    at_war[reps] = True
+    # Events of the first war's two sides (and only theirs).
+    same_sides = (at_war[ev.replicate] & (ev.state == state[ev.replicate])
+                  & (ev.exporter == exporter[ev.replicate]))
+    # Its end: the first end of a war between them from its start on.
+    end = _first_in_each_replicate(ev, np.flatnonzero(
+        (ev.kind == WAR_END) & same_sides & (ev.step >= start[ev.replicate])))
+    ended = ev.replicate[end]
+    length = np.full(n, np.nan)
+    length[ended] = ev.detail[end]
+    end_step = np.full(n, np.nan)
+    end_step[ended] = ev.step[end]
+    outcome = np.where(at_war, "ongoing", "").astype(object)
+    outcome[ended] = _labels(ev.code[end], WAR_OUTCOMES)
     # Renewed: the same two sides at war again after the first war ended.
-    ended = end[["state", "exporter", "step"]].rename(columns={"step": "end"}).reset_index()
-    again = starts.merge(ended, on=["replicate", "state", "exporter"])
-    renewed = np.unique(again.loc[again["step"] > again["end"], "replicate"].to_numpy())
-    out["first_war_renewed"] = out.index.isin(renewed)
+    renewed = np.zeros(n, dtype=bool)
+    renewed[ev.replicate[is_start & same_sides & (ev.step > end_step[ev.replicate])]] = True
+    return {"first_war_step": start, "first_war_initiator": initiator,
+            "first_war_opponent": _state_codes(static, state),
+            "first_war_exporter": _state_codes(static, exporter),
+            "first_war_outcome": outcome, "first_war_length": length,
+            "first_war_renewed": renewed}
 
 
-def _first_strike(out: pd.DataFrame, starts: pd.DataFrame, static: Static) -> None:
+def _first_strike(ev: _Events, n: int, static: Static) -> dict[str, Any]:
     """First war begun by a state against an exporter, and whether it neighbours the exporter."""
-    by_state = starts[starts["code"] == 1]
-    first = by_state.sort_values(["replicate", "step"], kind="stable").groupby("replicate").head(1)
-    first = first.set_index("replicate")
-    out["first_strike_step"] = first["step"].reindex(out.index).astype(float)
-    out["first_strike_by"] = first["state"].reindex(out.index).fillna("")
-    idx = {c: i for i, c in enumerate(static.codes)}
-    a = np.array([idx.get(c, -1) for c in first["state"]], dtype=np.int64)
-    b = np.array([idx.get(c, -1) for c in first["exporter"]], dtype=np.int64)
-    ok = (a >= 0) & (b >= 0)
-    nb = np.zeros(len(first), dtype=bool)
-    nb[ok] = static.are_neighbours(a[ok], b[ok])
-    out["first_strike_neighbour"] = (
-        pd.Series(nb, index=first.index).reindex(out.index).fillna(False).astype(bool)
-    )
+    first = _first_in_each_replicate(ev, np.flatnonzero(
+        (ev.kind == WAR_START) & (ev.code == STARTED_BY_STATE)))
+    reps, state, exporter = ev.replicate[first], ev.state[first], ev.exporter[first]
+    step = np.full(n, np.nan)
+    step[reps] = ev.step[first]
+    by = np.full(n, -1)
+    by[reps] = state
+    known = (state >= 0) & (exporter >= 0)
+    neighbour = np.zeros(n, dtype=bool)
+    neighbour[reps[known]] = static.are_neighbours(state[known], exporter[known])
+    return {"first_strike_step": step, "first_strike_by": _state_codes(static, by),
+            "first_strike_neighbour": neighbour}
 
 
-def _coalition_members(out: pd.DataFrame, events: pd.DataFrame) -> None:
-    """Members of the coalition when it first counted as formed (codes joined by '+')."""
-    moves = events[events["kind"].isin(["coalition_join", "coalition_leave"])]
-    formed = out["coalition_formed_step"]
-    moves = moves.join(formed, on="replicate")
-    moves = moves[moves["step"] <= moves["coalition_formed_step"]]
-    last = moves.sort_values(["replicate", "step"], kind="stable").groupby(
-        ["replicate", "state"]).tail(1)
-    members = last[last["kind"] == "coalition_join"].sort_values(["replicate", "state"])
-    joined = members.groupby("replicate")["state"].agg("+".join)
-    out["coalition_members"] = joined.reindex(out.index).fillna("")
+def _coalition_members(ev: _Events, formed_step: NDArray[np.float64],
+                       static: Static) -> NDArray[np.object_]:
+    """Members of the coalition when it first counted as formed: their codes, in alphabetical
+    order, joined by '+' ("" where it never formed)."""
+    n = len(formed_step)
+    moves = np.flatnonzero(((ev.kind == COALITION_JOIN) | (ev.kind == COALITION_LEAVE))
+                           & (ev.step <= formed_step[ev.replicate]))
+    # Each replicate's moves by the states' codes in alphabetical order (stably: each state's
+    # moves stay in time order), so that a state's last move ends its run and the members come
+    # out in the order they are written in.
+    alphabetical = np.argsort(np.argsort(np.array(static.codes, dtype=str)))  # each code's rank
+    moves = moves[np.lexsort((alphabetical[ev.state[moves]], ev.replicate[moves]))]
+    last = moves[_run_ends(ev.replicate[moves], ev.state[moves])]
+    # A member is a state whose last move up to that step joined the coalition.
+    members = last[ev.kind[last] == COALITION_JOIN]
+    reps = ev.replicate[members]
+    codes = [static.codes[s] for s in ev.state[members].tolist()]
+    bounds = np.append(np.flatnonzero(_run_starts(reps)), len(members))
+    text = np.full(n, "", dtype=object)
+    text[reps[bounds[:-1]]] = ["+".join(codes[a:b]) for a, b in pairwise(bounds.tolist())]
+    return text
 
 
 def steps_frame(metrics: NDArray[np.float64], replicate_offset: int,
                 months: Sequence[str]) -> pd.DataFrame:
-    """Long table of per-step metrics: one row per replicate and step."""
-    r, t, _ = metrics.shape
-    df = pd.DataFrame(metrics.reshape(r * t, -1), columns=list(STEP_METRICS))
-    df.insert(0, "month", np.tile(np.asarray(months, dtype=object), r))
-    df.insert(0, "step", np.tile(np.arange(t, dtype=np.int32), r))
-    df.insert(0, "replicate", np.repeat(np.arange(r, dtype=np.int32) + replicate_offset, t))
-    return df
+    """Long table of per-step metrics: one row per replicate and step.
+
+    Parameters
+    ----------
+    metrics : (R, T, M) per-step metrics (columns of ``STEP_METRICS``)
+    replicate_offset : int
+        Index of the block's first replicate in the run.
+    months : sequence of str
+        The month of each step.
+
+    Returns
+    -------
+    DataFrame
+        ``replicate``, ``step``, ``month`` and the metrics, replicate by replicate. The metrics'
+        columns share the memory of :func:`metric_major` of ``metrics``.
+    """
+    r, t, n_metrics = metrics.shape
+    values = metric_major(metrics).transpose(2, 0, 1).reshape(n_metrics, r * t)
+    columns: dict[str, Any] = {
+        "replicate": np.repeat(np.arange(r, dtype=np.int32) + replicate_offset, t),
+        "step": np.tile(np.arange(t, dtype=np.int32), r),
+        "month": _text_column(months, np.tile(np.arange(t), r)),
+        **dict(zip(STEP_METRICS, values, strict=True)),
+    }
+    # Not copied: each metric's column is already contiguous, as pandas and Arrow keep one.
+    return pd.DataFrame(columns, copy=False)
+
+
+def metric_major(metrics: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The per-step metrics laid out metric by metric in memory.
+
+    Each metric's (R, T) series is then contiguous: reductions over the steps read memory in
+    order, and pandas and Arrow take each metric as a column without copying it.
+
+    Parameters
+    ----------
+    metrics : (R, T, M) per-step metrics, in any layout
+
+    Returns
+    -------
+    (R, T, M) array
+        The same values: ``metrics`` itself if it is laid out so already, else a copy.
+    """
+    if metrics.transpose(2, 0, 1).flags.c_contiguous:
+        return metrics
+    r, t, n_metrics = metrics.shape
+    return _transposed(metrics.reshape(r * t, n_metrics)).reshape(n_metrics, r, t).transpose(1, 2, 0)
+
+
+#: Rows of each slice of :func:`_transposed`: a slice of every column fits in the cache.
+_TRANSPOSE_ROWS = 1024
+
+
+def _transposed(rows: NDArray[np.float64]) -> NDArray[np.float64]:
+    """(K, N) copy of an (N, K) array."""
+    # Slice by slice: copying the whole transpose at once strides across memory, four times slower.
+    out = np.empty(rows.shape[::-1], dtype=rows.dtype)
+    for a in range(0, rows.shape[0], _TRANSPOSE_ROWS):
+        out[:, a:a + _TRANSPOSE_ROWS] = rows[a:a + _TRANSPOSE_ROWS].T
+    return out
 
 
 def regime_name(code: int) -> str:
