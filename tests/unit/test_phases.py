@@ -497,6 +497,34 @@ def test_an_exporter_falls_at_its_own_collapse_hazard_not_the_movements(make_wor
     assert np.all(world.slot_state[fell, 0] == -1) and np.all(world.slot_state[~fell, 0] == x)
 
 
+def test_a_vacated_slot_past_the_sitting_exporters_leaves_nothing_behind(make_world) -> None:
+    """The phases skip the slots past the last sitting exporter: a fallen exporter's planned
+    war is cleared with its slot, and the wars it began and ended that month are recorded once,
+    not again the month after."""
+    n = 50
+    static, world, block = make_world(n=n, seed=7, exporter_collapse_hazard=0.05,
+                                      exporter_collapse_legitimacy=0.3,
+                                      exporter_collapse_width=0.02)
+    x = static.codes.index("IRN")
+    s, u = static.codes.index("IRQ"), static.codes.index("KWT")
+    assert np.all(world.slot_state[:, 0] == x) and np.all(world.slot_state[:, 1:] < 0)
+    world.legitimacy[:, x] = 0.0  # it falls for certain
+    world.strike[:, 0, s] = True  # a war it planned to open next month
+    world.war[:, 0, u] = True  # a war it began this month
+    world.new_war[:, 0, u] = True
+    for name in ("regime", "home", "record"):
+        block.phase(name, 0)
+    assert np.all(world.slot_state[:, 0] == -1) and not world.strike[:, 0].any()
+    block.step(1)
+    events = block.recorder.events()
+    step, kind, other = events["step"], events["kind"], events["other"]
+    exporter_wars = (kind == 1) | (kind == 2)
+    assert np.sum(exporter_wars & (step == 0)) == 2 * n  # begun and ended, in every replicate
+    assert not np.any(exporter_wars & (step == 1) & ((other == x) | (other < 0)))
+    assert not world.war[:, 0].any() and not world.new_war[:, 0].any()
+    assert not world.war_end[:, 0].any()
+
+
 # -- home ------------------------------------------------------------------------------------
 
 

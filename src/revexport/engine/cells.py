@@ -52,6 +52,23 @@ def odds_logistic(share: float, threshold: float, width: float) -> float:
 
 
 @cell
+def live_slots(slot_state: A, r: int) -> int:
+    """The exporter slots of replicate ``r`` a phase visits: one past the highest that holds a
+    sitting exporter (0 if none).
+
+    The slots past it are empty, and a loop over them would change nothing a later step reads:
+    their intent, shares, spending and planned wars are cleared when the regime phase vacates
+    them, their wars end there, and the wars they began or ended that month, once recorded,
+    are cleared the month after (responses, war). A slot can be vacated below a sitting one:
+    the highest index, not a count, bounds the loops, which still test the slots below it.
+    """
+    for e in range(slot_state.shape[1] - 1, -1, -1):
+        if slot_state[r, e] >= 0:
+            return e + 1
+    return 0
+
+
+@cell
 def mark_exporters(slot_state: A, r: int, exporter: A) -> None:
     """Set ``exporter[s]`` (S,) to whether state ``s`` holds a sitting exporter in replicate ``r``."""
     exporter[:] = False

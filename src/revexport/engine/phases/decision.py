@@ -19,7 +19,14 @@ from revexport.compiled import kernel
 from revexport.doctrines import kernel as doctrine_kernel
 from revexport.doctrines.base import Allocation, Doctrine, Observation
 from revexport.doctrines.spec import DoctrineTables
-from revexport.engine.cells import mark_eligible, monthly_budget, power, presence_support, sanctions_felt
+from revexport.engine.cells import (
+    live_slots,
+    mark_eligible,
+    monthly_budget,
+    power,
+    presence_support,
+    sanctions_felt,
+)
 from revexport.engine.state import B, F, StaticArrays, World
 from revexport.errors import RevexportError
 
@@ -94,14 +101,18 @@ def observe(w: World, st: StaticArrays, par: Any, d: Decisions) -> None:
         for e in range(n_e):
             x = w.slot_state[r, e]
             sitting = x >= 0
+            o.threat_felt[r, e] = members / max(n_ok, 1)
+            o.sanctions[r, e] = min(1.0, sanctioned + q.superpower_sanction_weight * n_sp)
+            if not sitting and not o.active[r, e]:
+                # Empty last month too: the rest of its observation is the zeros written then
+                # (or at the start). A doctrine written in Python sees it; none writes it.
+                continue
             o.active[r, e] = sitting
             o.economy[r, e] = w.economy[r, x] if sitting else 0.0
             o.legitimacy[r, e] = w.legitimacy[r, x] if sitting else 0.0
             o.power[r, e] = power(cap[r, x], coh[r, x], aid[r, x]) if sitting else 0.0
             o.cohesion[r, e] = w.cohesion[r, x] if sitting else 0.0
             o.weariness[r, e] = w.weariness[r, x] if sitting else 0.0
-            o.threat_felt[r, e] = members / max(n_ok, 1)
-            o.sanctions[r, e] = min(1.0, sanctioned + q.superpower_sanction_weight * n_sp)
             for s in range(n_s):
                 # An occupied state is no target: the exporters deal with sovereign states.
                 o.valid_target[r, e, s] = ok[s] and sitting and w.occupied[r, s] < 0
@@ -124,12 +135,14 @@ def allocate(w: World, st: StaticArrays, par: Any, d: Decisions, slots: Any) -> 
     d_shares, d_strike, d_targets, d_tolerance = d.shares, d.strike, d.targets, d.tolerance
     d_incitement = d.incitement
     article154 = st.article154
-    n_r, n_e, n_s = w.intent.shape
+    n_r, _, n_s = w.intent.shape
     n_means = shares.shape[2]
     n_spend = spend.shape[2]
     for r in range(n_r):
         q = par[r]
-        for e in range(n_e):
+        # The slots past the last sitting exporter hold no shares, strikes or spending: the
+        # regime phase cleared them when it vacated the slot.
+        for e in range(live_slots(slot_state, r)):
             if not slots[e]:
                 continue
             x = slot_state[r, e]

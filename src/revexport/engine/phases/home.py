@@ -21,7 +21,7 @@ import numpy as np
 
 from revexport.codes import COVERT, DIPLOMACY, DOMESTIC, MILITARY, PROPAGANDA, SUPPORT
 from revexport.compiled import cell, kernel
-from revexport.engine.cells import monthly_budget, sanctions_felt
+from revexport.engine.cells import live_slots, monthly_budget, sanctions_felt
 from revexport.engine.state import StaticArrays, World
 
 
@@ -47,7 +47,6 @@ def update(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, t: in
     superpower_sanction, war_cost, weariness = w.superpower_sanction, w.war_cost, w.weariness
     capability0, gdp0, gdp_share = st.capability0, st.gdp0, st.gdp_share
     n_r, n_s = economy.shape
-    n_e = slot_state.shape[1]
     extra = np.zeros(n_s)
     bonus = np.zeros(n_s)
     mobilised = np.zeros(n_s)
@@ -67,7 +66,8 @@ def update(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, t: in
         extra[:] = 0.0
         bonus[:] = 0.0
         mobilised[:] = 0.0
-        for e in range(n_e):
+        n_live = live_slots(slot_state, r)  # the slots past it are empty
+        for e in range(n_live):
             x = slot_state[r, e]
             if x < 0:
                 continue
@@ -85,7 +85,7 @@ def update(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, t: in
             economy[r, s] = grown(q, economy[r, s], extra[s] + shock[s], trend_now)
         # Output lost to war and to sanctions: the exporter's economy against its counterfactual
         # without them (same shocks, same policy; wars' losses are taken in the war phase).
-        for e in range(n_e):
+        for e in range(n_live):
             x = slot_state[r, e]
             if x < 0:
                 continue

@@ -26,7 +26,7 @@ import numpy as np
 
 from revexport.codes import ALIGNED, Spend
 from revexport.compiled import cell, kernel
-from revexport.engine.cells import mark_eligible
+from revexport.engine.cells import live_slots, mark_eligible
 from revexport.engine.state import StaticArrays, World
 
 
@@ -70,7 +70,9 @@ def grow(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> None
     for r in range(n_r):
         q = par[r]
         mark_eligible(slot_state, superpower, regime, r, exporter, ok)
-        for e in range(n_e):
+        # The slots past the last sitting exporter spend nothing: they would add 0 to each sum.
+        n_live = live_slots(slot_state, r)
+        for e in range(n_live):
             x = slot_state[r, e]
             attract[e] = 0.0 if x < 0 else attractiveness(
                 q, legitimacy[r, x], economy[r, x], cohesion[r, x], successes[r, e])
@@ -81,7 +83,7 @@ def grow(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> None
             pull = 0.0
             support = 0.0
             route = -1  # looked up only for a state that is sent support
-            for e in range(n_e):
+            for e in range(n_live):
                 prop = spend[r, e, Spend.PROPAGANDA, s]
                 pull += prop / (prop + q.propaganda_half_saturation) * attract[e]
                 material = spend[r, e, Spend.SUPPORT, s] + spend[r, e, Spend.COVERT, s]

@@ -36,6 +36,7 @@ from revexport.codes import (
     Spend,
 )
 from revexport.compiled import kernel
+from revexport.engine.cells import live_slots
 from revexport.engine.state import StaticArrays, World
 
 
@@ -49,7 +50,7 @@ def perceive(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> 
     incitement, war_initiator = w.incitement, w.war_initiator
     adj_idx, adj_ptr, adj_weight, degree = st.adj_idx, st.adj_ptr, st.adj_weight, st.degree
     superpower = st.superpower
-    n_r, n_e, n_s = intent.shape
+    n_r, _, n_s = intent.shape
     direct = np.zeros(n_s)
     shown = np.zeros(n_s)  # what partners read of each state's signal
     aimed = np.zeros(n_s)
@@ -57,7 +58,9 @@ def perceive(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> 
     bloc_n = np.zeros(2)
     for r in range(n_r):
         q = par[r]
-        for e in range(n_e):
+        # The slots past the last sitting exporter keep the zero intent they were given when
+        # vacated (or at the start).
+        for e in range(live_slots(slot_state, r)):
             if slot_state[r, e] < 0:
                 for s in range(n_s):
                     intent[r, e, s] = 0.0

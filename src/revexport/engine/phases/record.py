@@ -13,7 +13,7 @@ import numpy as np
 
 from revexport.codes import ALIGNED, MONARCHY
 from revexport.compiled import cell, kernel
-from revexport.engine.cells import mark_eligible, power
+from revexport.engine.cells import live_slots, mark_eligible, power
 from revexport.engine.state import F, I, StaticArrays, World
 
 #: Per-step metrics, in column order, with their meaning.
@@ -132,7 +132,8 @@ def record(w: World, st: StaticArrays, par: Any, rec: Records, t: int) -> None:
             sanctions += sanctioning[r, s]
         wars = 0.0
         exporters = 0.0
-        for e in range(n_e):
+        n_live = live_slots(slot_state, r)  # the slots past it are empty and at war nowhere
+        for e in range(n_live):
             exporters += slot_state[r, e] >= 0
             for s in range(n_s):
                 wars += war[r, e, s]
@@ -148,14 +149,19 @@ def record(w: World, st: StaticArrays, par: Any, rec: Records, t: int) -> None:
         m[17] = group
 
         # Events, in the order: regime changes, wars begun, wars ended, coalition joins, leaves.
+        any_fell = False
         for s in range(n_s):
             if fell[r, s]:
+                any_fell = True
                 _event(ev, n_ev, r, t, 0, s, prev_regime[r, s], regime[r, s], 0)
-        for e in range(n_e):
+        # An empty slot past the last sitting exporter has wars begun or ended this month only
+        # if its exporter fell this month (the next month's responses and war clear them).
+        n_events = n_e if any_fell else n_live
+        for e in range(n_events):
             for s in range(n_s):
                 if new_war[r, e, s]:
                     _event(ev, n_ev, r, t, 1, s, slot_state[r, e], war_initiator[r, e, s], 0)
-        for e in range(n_e):
+        for e in range(n_events):
             x = slot_state[r, e]
             if x < 0:  # a vacated slot: its original exporter, if it had one
                 x = initial_exporters[e] if e < n0 else -1

@@ -25,7 +25,7 @@ import numpy as np
 
 from revexport.codes import ALIGNED, MILITARY_RULE, NONALIGNED, REGIME_FELL
 from revexport.compiled import cell, kernel
-from revexport.engine.cells import mark_eligible, power, presence_support
+from revexport.engine.cells import live_slots, mark_eligible, power, presence_support
 from revexport.engine.state import StaticArrays, World, proximity_row
 
 
@@ -60,7 +60,7 @@ def change(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> No
     cohesion, fell, intent, legitimacy = w.cohesion, w.fell, w.intent, w.legitimacy
     movement, occupied, presence, prev_regime = w.movement, w.occupied, w.presence, w.prev_regime
     regime, repression, sanctioning, shares = w.regime, w.repression, w.sanctioning, w.shares
-    slot_state, spend, war, war_end = w.slot_state, w.spend, w.war, w.war_end
+    slot_state, spend, strike, war, war_end = w.slot_state, w.spend, w.strike, w.war, w.war_end
     capability0, initial_exporters, superpower = st.capability0, st.initial_exporters, st.superpower
     superpower_rows = st.superpower_rows
     n_r, n_e, n_s = war.shape
@@ -77,7 +77,7 @@ def change(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> No
             fell[r, s] = False
             aligned[s] = False
         # A sitting exporter falls when its own legitimacy collapses; it stops exporting.
-        for e in range(n_e):
+        for e in range(live_slots(slot_state, r)):
             x = slot_state[r, e]
             if x < 0:
                 continue
@@ -89,10 +89,13 @@ def change(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> No
                     if war[r, e, s]:
                         war[r, e, s] = False
                         war_end[r, e, s] = REGIME_FELL
+                # Cleared once, here: the phases skip the slots past the last sitting exporter
+                # (live_slots), so nothing of this exporter may be left for them to read.
                 slot_state[r, e] = -1
                 intent[r, e, :] = 0.0
                 shares[r, e, :] = 0.0
                 spend[r, e, :, :] = 0.0
+                strike[r, e, :] = False
         # Other regimes fall to their movement (aligned with some chance) or to a coup.
         any_aligned = False
         presence_support(q, presence, alignment, occupied, capability, superpower_rows, r, foreign)

@@ -65,6 +65,7 @@ from revexport.compiled import kernel
 from revexport.engine.cells import (
     NEGLIGIBLE_HAZARD,
     contact_proximity,
+    live_slots,
     logistic,
     mark_eligible,
     odds_logistic,
@@ -116,12 +117,15 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
     bloc_worst = np.zeros(2)  # the highest threat to a free client, by bloc
     for r in range(n_r):
         q = par[r]
+        # The slots past the last sitting exporter are skipped where they would change
+        # nothing: no intent, no war, no strike (cleared when the slot was vacated).
+        n_live = live_slots(slot_state, r)
         # Eligibility and threat, from the world as the phase found it.
         mark_eligible(slot_state, superpower, regime, r, exporter, ok)
         for s in range(n_s):  # eligible and sovereign: it acts for itself
             free[s] = ok[s] and occupied[r, s] < 0
         other_front(alignment, occupied, superpower, land_ptr, land_idx, civil_war, r, front)
-        for e in range(n_e):
+        for e in range(n_live):
             x = slot_state[r, e]
             exp_pw[e] = power(capability[r, x], cohesion[r, x], aid[r, x]) if x >= 0 else 0.0
         for s in range(n_s):
@@ -129,10 +133,12 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
             pw_now[s] = pw
             vuln = vulnerability(q, regime[r, s], movement[r, s], affinity[s], grievance[s])
             best = 0.0
-            for e in range(n_e):
+            for e in range(n_live):
                 t[e, s] = threat(q, intent[r, e, s], proximity[r, e, s], exp_pw[e], pw, vuln
                                  ) if slot_state[r, e] >= 0 else 0.0
                 best = t[e, s] if e == 0 else max(best, t[e, s])
+            if n_live < n_e:  # the empty slots' threat 0, taken once (max is idempotent)
+                best = max(best, 0.0)
             t_max[s] = best
 
         # Repression, and its cost in legitimacy.
@@ -182,7 +188,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
                     else:
                         # A rival at war with an exporter holds part of its power on that front.
                         fighting = False
-                        for e in range(n_e):
+                        for e in range(n_live):
                             fighting = fighting or war[r, e, j]
                         pw_rival = pw_now[j] * (1.0 - q.strike_front_commitment * fighting)
                     rival = max(rival, threat(q, q.rival_hostility,
@@ -228,7 +234,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
                 aid[r, s] = 0.0
                 continue
             at_war = False
-            for e in range(n_e):
+            for e in range(n_live):
                 at_war = at_war or war[r, e, s]
             a = alignment[r, s]
             if a == NONALIGNED:
@@ -250,7 +256,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
             a = alignment[r, s]
             if not exporter[s] and (a != NONALIGNED or superpower[s] >= 0):
                 hostility = 0.0
-                for e in range(n_e):
+                for e in range(n_live):  # an empty slot's intent is 0
                     hostility = max(hostility, intent[r, e, s])
                 for bloc in range(2):
                     if a == bloc or superpower[s] == bloc:
@@ -276,6 +282,10 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
             x = slot_state[r, e]
             exp_pw[e] = power(capability[r, x], cohesion[r, x], aid[r, x]) if x >= 0 else 0.0
             attacked[r, e] = False
+        # A slot vacated last month may still show the wars begun then (the record read them).
+        for e in range(n_live, n_e):
+            for s in range(n_s):
+                new_war[r, e, s] = False
         for s in range(n_s):
             pw = power(capability[r, s], cohesion[r, s], aid[r, s])
             committed = 1.0 - q.strike_front_commitment * held[s]  # the share free to strike
@@ -286,7 +296,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
             patron = 1.0 * (alignment[r, s] != NONALIGNED)
             chosen = -1
             best = -1.0
-            for e in range(n_e):
+            for e in range(n_live):
                 # Below its threshold as misread, a state does not weigh a window at all.
                 if (not free[s] or slot_state[r, e] < 0 or war[r, e, s]
                         or not t[e, s] - q.strike_threshold > misjudged
@@ -304,7 +314,7 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
                           * odds_logistic(window, q.strike_window_threshold, q.strike_margin_width))
                 if hazard > NEGLIGIBLE_HAZARD and rng.random() < hazard and t[e, s] > best:
                     chosen, best = e, t[e, s]
-            for e in range(n_e):
+            for e in range(n_live):
                 struck = e == chosen
                 # The exporter is deterred as its opponent is, after a war between them ends.
                 by_exporter = (strike[r, e, s] and free[s] and not war[r, e, s] and not struck

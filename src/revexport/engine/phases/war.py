@@ -32,7 +32,7 @@ import numpy as np
 
 from revexport.codes import CEASEFIRE, EXPORTER_COLLAPSED, STATE_COLLAPSED
 from revexport.compiled import kernel
-from revexport.engine.cells import logistic, power, presence_support
+from revexport.engine.cells import live_slots, logistic, power, presence_support
 from revexport.engine.state import StaticArrays, World
 
 
@@ -62,9 +62,12 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
         q = par[r]
         for e in range(n_e):
             rally[r, e] = rally[r, e] * (1.0 - q.rally_decay) + q.rally_effect * attacked[r, e]
+        # The slots past the last sitting exporter are at war nowhere (their wars ended when
+        # they were vacated).
+        n_live = live_slots(slot_state, r)
         # Power shares of each pair, before attrition.
         defence_known = False  # foreign forces are counted only in a replicate at war
-        for e in range(n_e):
+        for e in range(n_live):
             x = slot_state[r, e]
             fronts = 0.0
             for s in range(n_s):
@@ -86,12 +89,12 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
         for s in range(n_s):
             loss = 0.0
             state_at_war[s] = False
-            for e in range(n_e):
+            for e in range(n_live):
                 if war[r, e, s]:
                     loss += q.war_attrition * share_exp[e, s]
                     state_at_war[s] = True
             capability[r, s] *= 1.0 - min(loss, q.attrition_cap)
-        for e in range(n_e):
+        for e in range(n_live):
             loss = 0.0
             exp_at_war[e] = False
             for s in range(n_s):
@@ -99,24 +102,24 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
                     loss += q.war_attrition * share_st[e, s]
                     exp_at_war[e] = True
             loss_exp[e] = loss
-        for e in range(n_e):
+        for e in range(n_live):
             x = slot_state[r, e]
             if x >= 0:
                 capability[r, x] *= 1.0 - min(loss_exp[e], q.attrition_cap)
         for s in range(n_s):
             economy[r, s] *= 1.0 - q.war_economic_cost * state_at_war[s]
-        for e in range(n_e):
+        for e in range(n_live):
             x = slot_state[r, e]
             if x >= 0 and exp_at_war[e]:
                 economy[r, x] *= 1.0 - q.war_economic_cost
                 # Sanctions' counterfactual bears the war too (its output lost to war and to
                 # sanctions are counted apart, in the home phase).
                 economy_without_sanctions[r, e] *= 1.0 - q.war_economic_cost
-        for e in range(n_e):
+        for e in range(n_live):
             for s in range(n_s):
                 war_months[r, e, s] += war[r, e, s]
         # Weariness grows in every state at war (exporters included) and decays elsewhere.
-        for e in range(n_e):
+        for e in range(n_live):
             x = slot_state[r, e]
             if x >= 0 and exp_at_war[e]:
                 state_at_war[x] = True
@@ -126,8 +129,12 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
             else:
                 weariness[r, s] *= 1.0 - q.weariness_recovery
 
+        # A slot vacated last month may still show the wars it ended then (the record read them).
+        for e in range(n_live, n_e):
+            for s in range(n_s):
+                war_end[r, e, s] = 0
         # Collapse against the power each side had when its war began; else ceasefire.
-        for e in range(n_e):
+        for e in range(n_live):
             x = slot_state[r, e]
             exp_now = power(capability[r, x], cohesion[r, x], aid[r, x]) if x >= 0 else 0.0
             exp_weary = weariness[r, x] if x >= 0 else 0.0
@@ -168,12 +175,12 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
         # The losers: legitimacy shock (a collapsed state's movement boosted as well).
         for s in range(n_s):
             lost = False
-            for e in range(n_e):
+            for e in range(n_live):
                 lost = lost or state_down[e, s]
             if lost:
                 legitimacy[r, s] = min(max(legitimacy[r, s] - q.collapse_legitimacy_shock, 0.0), 1.0)
                 movement[r, s] = min(max(movement[r, s] + q.collapse_movement_boost, 0.0), 1.0)
-        for e in range(n_e):
+        for e in range(n_live):
             x = slot_state[r, e]
             if x < 0:
                 continue
@@ -182,8 +189,10 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
                 lost = lost or exp_down[e, s]
             if lost:
                 legitimacy[r, x] = min(max(legitimacy[r, x] - q.collapse_legitimacy_shock, 0.0), 1.0)
-        # A war's end deters a new one between the same two sides, less as time passes.
-        for e in range(n_e):
+        # A war's end deters a new one between the same two sides, less as time passes (the
+        # slots past the last sitting exporter keep theirs: no one reads it, and it is reset
+        # when a new exporter takes the slot).
+        for e in range(n_live):
             for s in range(n_s):
                 deterrence[r, e, s] *= 1.0 - q.deterrence_decay
                 if war_end[r, e, s] != 0:
