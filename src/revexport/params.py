@@ -368,14 +368,15 @@ class Parameters:
         2.0, 0.0, 5.0, "assumption",
         "a war-weary state's first-strike hazard is scaled by max(0, 1 - this x weariness)")
     ceasefire_base: float = _p(
-        0.002, 0.0, 0.03, "Bennett & Stam 1996 (hazard of war ending)", "monthly ceasefire hazard")
+        0.0017, 0.0, 0.03, "Bennett & Stam 1996 (hazard of war ending); " + CALIBRATED,
+        "monthly ceasefire hazard")
     ceasefire_cost_weight: float = _p(
         0.16, 0.0, 0.3, "Bennett & Stam 1996 (a war ends when both sides' costs pass what they "
         "will bear); assumption; " + CALIBRATED,
         "extra monthly ceasefire hazard when both sides' war weariness is past their war "
         "tolerance (scaled by a logistic in each margin)")
     war_tolerance: float = _p(
-        0.49, 0.2, 0.9, "Bennett & Stam 1996; assumption; " + CALIBRATED,
+        0.47, 0.2, 0.9, "Bennett & Stam 1996; assumption; " + CALIBRATED,
         "war weariness a state at war with an exporter bears before it seeks a ceasefire (an "
         "exporter's comes from its doctrine)")
     ceasefire_margin_width: float = _p(
@@ -389,7 +390,7 @@ class Parameters:
         "monthly decay of the deterrence a war's end leaves between its two sides (1 at the "
         "end, scaling the hazard of a new war between them by 1 - deterrence)")
     ceasefire_stalemate_weight: float = _p(
-        0.016, 0.0, 0.05, "assumption; " + CALIBRATED,
+        0.0055, 0.0, 0.05, "assumption; " + CALIBRATED,
         "extra hazard per unit of stalemate (balanced power)")
     stalemate_months: float = _p(
         12, 6, 24, "Bennett & Stam 1996 (war-ending hazard changes after the first year); assumption",
