@@ -167,9 +167,10 @@ def policy_allocation(pol: Any, q: Any, r: int, k: int, obs: Observation, shares
 @cell
 def _shift_weights(q: Any, fac: Any, n_f: int, attacked: bool, at_war: bool, successes: float,
                    threat: float, weariness: float, economy: float, weights: Any, seen: Any,
-                   expected: Any, r: int, k: int, signal: Any) -> None:
+                   expected: Any, r: int, k: int, log_weight0: Any, signal: Any) -> None:
     """Move the factions' influence with this month's signals (log-linear, then normalised),
-    and back toward their starting balance."""
+    and back toward their starting balance (``log_weight0`` (K, 4): the log of each faction's
+    starting weight, floored at 1e-9)."""
     new_successes = max(successes - seen[r, k], 0.0)
     seen[r, k] = successes
     # A crisis is a fall below what the factions expected; expectations adapt to what comes.
@@ -187,7 +188,7 @@ def _shift_weights(q: Any, fac: Any, n_f: int, attacked: bool, at_war: bool, suc
     for c in range(n_f):
         logw = math.log(max(weights[r, k, c], 1e-9))
         signal[c] = (logw + q.faction_learning_rate * (signal[c] - mean)
-                     + q.faction_reversion * (math.log(max(fac[k, c].weight, 1e-9)) - logw))
+                     + q.faction_reversion * (log_weight0[k, c] - logw))
         top = max(top, signal[c])
     total = 0.0
     for c in range(n_f):
@@ -244,6 +245,12 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
     pair_weight, pair_propaganda, pair_incitement = np.zeros(2), np.zeros(2), np.zeros(2)
     signal = np.zeros(4)
     backing = np.zeros(n_s)  # the factions' influence behind a war on each state
+    export_weight = np.zeros(4)  # each faction's influence x the share it spends on export
+    # The factions' starting weights are the run's: their logs are taken once, not per replicate.
+    log_weight0 = np.zeros((n_k, 4))
+    for k in range(n_k):
+        for c in range(n_factions[k]):
+            log_weight0[k, c] = math.log(max(faction[k, c].weight, 1e-9))
     par, active, at_war_all = obs.params, obs.active, obs.at_war
     own_legit, own_economy, cohesion = obs.legitimacy, obs.economy, obs.cohesion
     attacked, successes, threat_felt, weariness = (obs.attacked, obs.successes, obs.threat_felt,
@@ -260,7 +267,7 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
             if n_f > 1:
                 _shift_weights(q, faction, n_f, attacked[r, k], at_war, successes[r, k],
                                threat_felt[r, k], weariness[r, k], own_economy[r, k], weights, seen,
-                               expected, r, k, signal)
+                               expected, r, k, log_weight0, signal)
             for j in range(n_policies[k]):
                 pstrike[j] = policy_allocation(policy[k, j], q, r, k, obs, psh[j], ptg[j])
             for c in range(n_f):
@@ -319,12 +326,13 @@ def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_facti
                 for c in range(n_f):
                     total += weights[r, k, c] * sh[c, m]
                 shares_out[r, k, m] = total
+            for c in range(n_f):
+                export_weight[c] = weights[r, k, c] * (1.0 - sh[c, DOMESTIC] - sh[c, DIPLOMACY])
             mass = 0.0
             for s in range(n_s):
                 mix = 0.0
                 for c in range(n_f):
-                    export = 1.0 - sh[c, DOMESTIC] - sh[c, DIPLOMACY]
-                    mix += weights[r, k, c] * export * tg[c, s]
+                    mix += export_weight[c] * tg[c, s]
                 targets_out[r, k, s] = mix
                 mass += mix
             for s in range(n_s):

@@ -48,7 +48,11 @@ def support_reach(q: Any, proximity: float, route: bool) -> float:
     """Share of an exporter's material support and covert action that reaches a movement:
     ``proximity ** support_reach_exponent``, or all of it by a land route through a friendly
     state (``route``)."""
-    return 1.0 if route else proximity ** q.support_reach_exponent
+    if route:
+        return 1.0
+    if q.support_reach_exponent == 1.0:  # the default: x ** 1 is x, without the cost of a pow
+        return proximity
+    return proximity ** q.support_reach_exponent
 
 
 @kernel

@@ -35,8 +35,26 @@ def resilience(q: Any, legitimacy: float, repression: float, power: float, clien
     """How much movement a regime withstands: weighted legitimacy, repression, armed strength
     (saturating in its effective power) and patronage (a client, aid relative to its own
     capability, its patron's forces deployed)."""
-    armed = 1.0 - math.exp(-power / q.resilience_capability_scale)
-    patron = min(1.0, q.patron_client_weight * client + aid_share + defended)
+    return weighed_resilience(q, legitimacy, repression, armed_strength(q, power),
+                              patronage(q, client, aid_share, defended))
+
+
+@cell
+def armed_strength(q: Any, power: float) -> float:
+    """A regime's armed strength, in [0, 1) for a power not below 0 (:func:`resilience`)."""
+    return 1.0 - math.exp(-power / q.resilience_capability_scale)
+
+
+@cell
+def patronage(q: Any, client: bool, aid_share: float, defended: bool) -> float:
+    """A regime's patronage, at most 1 (:func:`resilience`)."""
+    return min(1.0, q.patron_client_weight * client + aid_share + defended)
+
+
+@cell
+def weighed_resilience(q: Any, legitimacy: float, repression: float, armed: float,
+                       patron: float) -> float:
+    """:func:`resilience` from the regime's armed strength and patronage."""
     return (q.resilience_legitimacy * legitimacy + q.resilience_repression * repression
             + q.resilience_capability * armed + q.resilience_patron * patron)
 
@@ -99,18 +117,28 @@ def change(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> No
         # Other regimes fall to their movement (aligned with some chance) or to a coup.
         any_aligned = False
         presence_support(q, presence, alignment, occupied, capability, superpower_rows, r, foreign)
+        # Arms add to resilience (armed strength is not below 0, nor is its weight).
+        arms_add = q.resilience_capability >= 0.0 and q.resilience_capability_scale > 0.0
         for s in range(n_s):
             if not ok[s] or occupied[r, s] >= 0:  # an occupier holds the regime in place
                 continue
-            res = resilience(q, legitimacy[r, s], repression[r, s],
-                             power(capability[r, s], cohesion[r, s], aid[r, s]),
-                             alignment[r, s] != NONALIGNED, aid[r, s] / max(capability0[s], 1e-9),
-                             foreign[s] > 0)
+            pw = power(capability[r, s], cohesion[r, s], aid[r, s])
+            patron = patronage(q, alignment[r, s] != NONALIGNED,
+                               aid[r, s] / max(capability0[s], 1e-9), foreign[s] > 0)
             # The hazard is at most regime_hazard while the movement is below resilience, so
-            # a draw above it needs no exponentials (the same draw, the same outcome).
+            # a draw above it needs no exponentials (the same draw, the same outcome); nor
+            # does a movement no stronger than the regime's resilience without its arms.
             u = rng.random()
-            if (movement[r, s] > res or u < q.regime_hazard) and u < fall_hazard(
-                    q, movement[r, s], res):
+            res = 0.0
+            outgrown = False
+            if not (u >= q.regime_hazard and arms_add and pw >= 0.0
+                    and movement[r, s] <= weighed_resilience(q, legitimacy[r, s], repression[r, s],
+                                                             0.0, patron)):
+                res = weighed_resilience(q, legitimacy[r, s], repression[r, s],
+                                         armed_strength(q, pw), patron)
+                outgrown = (movement[r, s] > res or u < q.regime_hazard) and u < fall_hazard(
+                    q, movement[r, s], res)
+            if outgrown:
                 fell[r, s] = True
                 # The movement takes power the more surely the nearer it came to what the
                 # regime could withstand; a regime that falls to a weaker one falls to its army.

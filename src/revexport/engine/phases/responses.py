@@ -175,7 +175,9 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
                 if n_led > 0.0:
                     t_join[s] = max(t_max[s], q.coalition_leadership * led / n_led)
             elsewhere = 1.0 if front[s] else 0.0
-            if free[s]:
+            # Held by a front, it is held elsewhere in full: no rival's logistic (at most 1)
+            # could raise that.
+            if free[s] and not front[s]:
                 rival = 0.0
                 for k in range(rival_ptr[s], rival_ptr[s + 1]):
                     j = rival_idx[k]

@@ -66,7 +66,7 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
         # they were vacated).
         n_live = live_slots(slot_state, r)
         # Power shares of each pair, before attrition.
-        defence_known = False  # foreign forces are counted only in a replicate at war
+        any_war = False  # foreign forces are counted only in a replicate at war
         for e in range(n_live):
             x = slot_state[r, e]
             fronts = 0.0
@@ -76,48 +76,56 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
             for s in range(n_s):
                 if not war[r, e, s]:
                     continue
-                if not defence_known:
+                if not any_war:
                     presence_support(q, presence, alignment, occupied, capability,
                                      superpower_rows, r, foreign)
-                    defence_known = True
+                    any_war = True
                 st_pw = power(capability[r, s], cohesion[r, s], aid[r, s]) + foreign[s]
                 total = max(exp_pw + st_pw, 1e-12)
                 share_exp[e, s] = exp_pw / total
                 share_st[e, s] = st_pw / total
 
-        # Attrition, then the economic cost of war, on states and on exporters.
-        for s in range(n_s):
-            loss = 0.0
-            state_at_war[s] = False
+        # Attrition, then the economic cost of war, on states and on exporters. A replicate at
+        # war nowhere only clears its flags: the rest would multiply by 1 and add 0 (at an
+        # attrition cap not below 0 and a finite cost).
+        if not any_war and q.attrition_cap >= 0.0 and abs(q.war_economic_cost) < np.inf:
+            for s in range(n_s):
+                state_at_war[s] = False
             for e in range(n_live):
-                if war[r, e, s]:
-                    loss += q.war_attrition * share_exp[e, s]
-                    state_at_war[s] = True
-            capability[r, s] *= 1.0 - min(loss, q.attrition_cap)
-        for e in range(n_live):
-            loss = 0.0
-            exp_at_war[e] = False
+                exp_at_war[e] = False
+        else:
             for s in range(n_s):
-                if war[r, e, s]:
-                    loss += q.war_attrition * share_st[e, s]
-                    exp_at_war[e] = True
-            loss_exp[e] = loss
-        for e in range(n_live):
-            x = slot_state[r, e]
-            if x >= 0:
-                capability[r, x] *= 1.0 - min(loss_exp[e], q.attrition_cap)
-        for s in range(n_s):
-            economy[r, s] *= 1.0 - q.war_economic_cost * state_at_war[s]
-        for e in range(n_live):
-            x = slot_state[r, e]
-            if x >= 0 and exp_at_war[e]:
-                economy[r, x] *= 1.0 - q.war_economic_cost
-                # Sanctions' counterfactual bears the war too (its output lost to war and to
-                # sanctions are counted apart, in the home phase).
-                economy_without_sanctions[r, e] *= 1.0 - q.war_economic_cost
-        for e in range(n_live):
+                loss = 0.0
+                state_at_war[s] = False
+                for e in range(n_live):
+                    if war[r, e, s]:
+                        loss += q.war_attrition * share_exp[e, s]
+                        state_at_war[s] = True
+                capability[r, s] *= 1.0 - min(loss, q.attrition_cap)
+            for e in range(n_live):
+                loss = 0.0
+                exp_at_war[e] = False
+                for s in range(n_s):
+                    if war[r, e, s]:
+                        loss += q.war_attrition * share_st[e, s]
+                        exp_at_war[e] = True
+                loss_exp[e] = loss
+            for e in range(n_live):
+                x = slot_state[r, e]
+                if x >= 0:
+                    capability[r, x] *= 1.0 - min(loss_exp[e], q.attrition_cap)
             for s in range(n_s):
-                war_months[r, e, s] += war[r, e, s]
+                economy[r, s] *= 1.0 - q.war_economic_cost * state_at_war[s]
+            for e in range(n_live):
+                x = slot_state[r, e]
+                if x >= 0 and exp_at_war[e]:
+                    economy[r, x] *= 1.0 - q.war_economic_cost
+                    # Sanctions' counterfactual bears the war too (its output lost to war and to
+                    # sanctions are counted apart, in the home phase).
+                    economy_without_sanctions[r, e] *= 1.0 - q.war_economic_cost
+            for e in range(n_live):
+                for s in range(n_s):
+                    war_months[r, e, s] += war[r, e, s]
         # Weariness grows in every state at war (exporters included) and decays elsewhere.
         for e in range(n_live):
             x = slot_state[r, e]
