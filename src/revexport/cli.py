@@ -6,6 +6,7 @@ no traceback.
 
 from __future__ import annotations
 
+import gc
 import math
 import signal
 import sys
@@ -756,6 +757,9 @@ def main() -> None:
     A malformed command line (an unknown option, a value of the wrong type) is one line too,
     ``error: ...`` with exit status 2, like every other bad input.
     """
+    # What the imports made (Numba, pandas, Arrow) lives until exit: frozen, the garbage collector
+    # stops scanning it in every full collection of a run.
+    gc.freeze()
     try:
         code = app(prog_name="revexport", standalone_mode=False)
     except Exception as exc:
@@ -768,6 +772,9 @@ def main() -> None:
             err_console.print("interrupted", markup=False, highlight=False)
             sys.exit(130)
         raise
+    finally:
+        # And what the command made: the collections at exit took ~0.15 s on it.
+        gc.freeze()
     sys.exit(code if isinstance(code, int) else 0)
 
 

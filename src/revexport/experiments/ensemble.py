@@ -46,7 +46,6 @@ from revexport.outcomes.summary import (
 from revexport.params import PARAMETER_NAMES, Parameters, table_from_values
 from revexport.scenario.load import load_scenario
 from revexport.scenario.schema import Scenario
-from revexport.storage import catalog
 from revexport.storage.files import MovementStream, RunFiles, read_table
 from revexport.storage.lifecycle import RunInterrupted, RunLifecycle, replicates_done, run_status
 from revexport.storage.manifest import read_manifest, read_scenario, scenario_hash, write_scenario
@@ -532,5 +531,8 @@ def _run_blocks(job: _Job, life: RunLifecycle, sizes: list[int], workers: int,
             raise
         stop.stopping = True  # recording completion: a late Ctrl-C waits for it
         life.finish(time.perf_counter() - t0)
+    # Deferred: DuckDB takes ~30 ms to import, and only a finished run needs it.
+    from revexport.storage import catalog
+
     catalog.try_register(life.root.parent, life.root)
     return parts

@@ -34,6 +34,20 @@ from revexport.storage.manifest import read_manifest
 
 TABLES = ("steps", "replicates", "events", "movement")
 STAGING = ".staging"
+#: Codec of every table. With the float columns split by byte (:func:`float_encoding`), LZ4
+#: writes a block's steps and movement in two thirds of the time zstd took on plain floats, and
+#: reads them faster, into files about as large (steps 12 % smaller, movement 6 % larger).
+COMPRESSION = "lz4"
+
+
+def float_encoding(schema: pa.Schema) -> dict[str, str]:
+    """``BYTE_STREAM_SPLIT`` for every float column of ``schema``.
+
+    The bytes of the floats are stored by significance (all first bytes, then all second
+    bytes...): sign and exponent bytes repeat, so the codec compresses them cheaply.
+    """
+    return {f.name: "BYTE_STREAM_SPLIT" for f in schema
+            if pa.types.is_float32(f.type) or pa.types.is_float64(f.type)}
 
 
 @dataclass(frozen=True)
@@ -87,8 +101,9 @@ class RunFiles:
         tmp = path.with_suffix(".tmp")
         # Dictionary-encode the text columns only: for numbers it costs time and saves nothing.
         text = [str(c) for c in df.columns if df[c].dtype == object]
-        pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp,
-                       compression="zstd", use_dictionary=text)
+        arrow = pa.Table.from_pandas(df, preserve_index=False)
+        pq.write_table(arrow, tmp, compression=COMPRESSION, use_dictionary=text,
+                       column_encoding=float_encoding(arrow.schema))
         tmp.replace(path)
 
 
@@ -109,10 +124,12 @@ class MovementStream:
                                  ("state", pa.dictionary(pa.int32(), pa.string())),
                                  ("movement", pa.float32())])
         # Only the state codes gain from a dictionary (encoding the numeric columns costs most of
-        # the write time for nothing), and zstd at level 1 compresses these floats about as well
-        # as the default level, in half the time.
-        self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd",
-                                       compression_level=1, use_dictionary=["state"])
+        # the write time for nothing). Their min and max would cost a sixth of the write and
+        # prune nothing (every row group holds every state): no statistics for them.
+        self.writer = pq.ParquetWriter(self.tmp, self.schema, compression=COMPRESSION,
+                                       use_dictionary=["state"],
+                                       column_encoding=float_encoding(self.schema),
+                                       write_statistics=["replicate", "step", "movement"])
 
     def __call__(self, first_step: int, movement: NDArray[np.float32]) -> None:
         t, r, s = movement.shape
