@@ -125,8 +125,8 @@ def allocate(w: World, st: StaticArrays, par: Any, d: Decisions, slots: Any) -> 
 
     Under Article 154 support and covert action are forbidden -- what they would have had goes
     half to moral support (propaganda), half to diplomacy --, propaganda is moral support only
-    (no incitement) and no war is opened. Military
-    spending goes to the wars under way and those opened now.
+    (no incitement) and no war is opened. Military spending goes to the wars under way and
+    those opened now.
     """
     # The arrays as locals and element by element, no slices: inside the loops each attribute
     # fetch or view would take and release a reference.
