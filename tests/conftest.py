@@ -1,5 +1,6 @@
-"""Shared fixtures: a block of replicates for calling one phase at a time, and the command line
-run in-process with the check of its one-line errors."""
+"""Shared fixtures: a block of replicates for calling one phase at a time, the command line
+run in-process with the check of its one-line errors, scenario-text helpers for the tables of
+dated history, and a small user doctrine."""
 
 from __future__ import annotations
 
@@ -7,10 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
 import pytest
 
+from revexport.doctrines import Allocation, Doctrine
+from revexport.doctrines.base import fixed_shares, normalise_targets
 from revexport.engine.run import Block
 from revexport.engine.state import Static, World
+from revexport.scenario.load import load_scenario
+from revexport.scenario.schema import Scenario
 
 WorldFactory = Callable[..., tuple[Static, World, Block]]
 
@@ -71,3 +77,33 @@ def assert_scenario_refused(tmp_path: Path, name: str, text: str, expected: str)
     out = invoke("run", str(path), "--replicates", "2", "--out", str(tmp_path / "runs"))
     assert_one_line_error(out, f"error: {name}.toml: ", expected)
     assert not (tmp_path / "runs").exists()
+
+
+def without_source(text: str, first: str) -> str:
+    """``text`` with the ``source`` of the table that starts with ``first`` left blank."""
+    lines = text[text.index(first):].split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("source = "))
+    table = "\n".join(lines[:at + 1])
+    return text.replace(table, "\n".join([*lines[:at], 'source = " "']), 1)
+
+
+def reloaded(tmp_path: Path, text: str) -> Scenario:
+    """The scenario of TOML ``text``, written to a file and loaded back."""
+    path = tmp_path / "copy.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_scenario(str(path))
+
+
+class Quietist(Doctrine):
+    """A user doctrine: outreach to the most receptive, nothing else (and nothing said of
+    war tolerance or incitement)."""
+
+    name = "quietist"
+    summary = "test doctrine"
+
+    def decide(self, obs, memory, rng):  # type: ignore[no-untyped-def]
+        shares = fixed_shares(obs, domestic=0.7, diplomacy=0.2, propaganda=0.1)
+        return Allocation(shares=shares,
+                          targets=normalise_targets(np.broadcast_to(obs.affinity, obs.proximity.shape),
+                                                    obs.valid_target),
+                          strike=np.zeros(obs.proximity.shape, dtype=bool))

@@ -7,8 +7,8 @@ import pathlib
 import numpy as np
 import pytest
 
+from conftest import Quietist
 from revexport.doctrines import Allocation, Doctrine, doctrine_names, get_doctrine
-from revexport.doctrines.base import fixed_shares, normalise_targets
 from revexport.doctrines.conformance import CHECKS, check_doctrine, names_country_or_date
 from revexport.doctrines.parametric import register_from_toml
 
@@ -17,19 +17,6 @@ from revexport.doctrines.parametric import register_from_toml
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
 def test_builtin_doctrines_conform(name, check) -> None:
     check(get_doctrine(name))
-
-
-class Quietist(Doctrine):
-    """A user doctrine: outreach to the most receptive, nothing else."""
-
-    summary = "test doctrine"
-
-    def decide(self, obs, memory, rng):
-        shares = fixed_shares(obs, domestic=0.7, diplomacy=0.2, propaganda=0.1)
-        return Allocation(shares=shares,
-                          targets=normalise_targets(np.broadcast_to(obs.affinity, obs.proximity.shape),
-                                                    obs.valid_target),
-                          strike=np.zeros(obs.proximity.shape, dtype=bool))
 
 
 class Cheater(Quietist):

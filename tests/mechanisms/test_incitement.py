@@ -13,9 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import Quietist
 from revexport.codes import PROPAGANDA, Spend
-from revexport.doctrines import Allocation, Doctrine
-from revexport.doctrines.base import fixed_shares, normalise_targets
 from revexport.doctrines.kernel import mixed_incitement
 from revexport.doctrines.registry import get_doctrine
 from revexport.engine.run import Block
@@ -65,24 +64,10 @@ def test_under_article_154_propaganda_is_moral_support_only() -> None:
     np.testing.assert_array_equal(block.world.incitement[:, 0], 0.0)
 
 
-class _Silent(Doctrine):
-    """A Python doctrine that says nothing of incitement."""
-
-    name = "silent-test"
-    summary = "test doctrine"
-
-    def decide(self, obs, memory, rng):
-        shares = fixed_shares(obs, domestic=0.7, diplomacy=0.2, propaganda=0.1)
-        return Allocation(shares=shares,
-                          targets=normalise_targets(np.broadcast_to(obs.affinity, obs.proximity.shape),
-                                                    obs.valid_target),
-                          strike=np.zeros(obs.proximity.shape, dtype=bool))
-
-
 def test_a_python_doctrine_that_says_nothing_incites() -> None:
     sc = load_scenario("middle-east-1979")
     static = Static.from_scenario(sc, 2, doctrine="silent-test")
-    doctrines = {name: _Silent() if name == "silent-test" else get_doctrine(name)
+    doctrines = {name: Quietist() if name == "silent-test" else get_doctrine(name)
                  for name in static.slot_doctrine}
     block = Block.of(static, Parameters().table(2), doctrines, np.random.default_rng(0))
     block.phase("decision")

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import assert_scenario_refused
+from conftest import assert_scenario_refused, reloaded, without_source
 from revexport.codes import NONALIGNED
 from revexport.engine.state import Static
 from revexport.scenario import load_scenario, scenario_to_toml
@@ -101,17 +101,11 @@ def test_bad_civil_wars_give_one_line_errors(tmp_path: Path, case: str) -> None:
 
 
 def test_a_civil_war_without_a_source_is_refused(tmp_path: Path) -> None:
-    start = BASE.index(FIRST)
-    source_line = BASE[start:].split("\n")[3]
-    assert source_line.startswith("source = ")
-    assert_scenario_refused(tmp_path, "nosource",
-                            BASE.replace(FIRST + source_line, FIRST + 'source = " "', 1),
+    assert_scenario_refused(tmp_path, "nosource", without_source(BASE, FIRST),
                             "civil_wars[0].source: must name the source of the civil war")
 
 
 def test_civil_wars_survive_the_toml_round_trip(tmp_path: Path) -> None:
-    path = tmp_path / "copy.toml"
-    path.write_text(BASE, encoding="utf-8")
-    again = load_scenario(str(path))
+    again = reloaded(tmp_path, BASE)
     assert again.civil_wars == SCENARIO.civil_wars
     assert any(w.end is None for w in again.civil_wars)

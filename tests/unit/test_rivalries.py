@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import assert_scenario_refused
+from conftest import assert_scenario_refused, reloaded, without_source
 from revexport.codes import CONTACT_LAND, CONTACT_SEA, EAST, STARTED_BY_STATE, WEST
 from revexport.engine import cells
 from revexport.engine.state import Static
@@ -225,18 +225,12 @@ def test_bad_rivalries_give_one_line_errors(tmp_path: Path, case: str) -> None:
 
 
 def test_a_rivalry_without_a_source_is_refused(tmp_path: Path) -> None:
-    start = BASE.index(FIRST)
-    source_line = BASE[start:].split("\n")[5]
-    assert source_line.startswith("source = ")
-    assert_scenario_refused(tmp_path, "nosource",
-                            BASE.replace(FIRST + source_line, FIRST + 'source = " "', 1),
+    assert_scenario_refused(tmp_path, "nosource", without_source(BASE, FIRST),
                             "rivalries[0].source: must name the source of the rivalry")
 
 
 def test_rivalries_survive_the_toml_round_trip(tmp_path: Path) -> None:
-    path = tmp_path / "copy.toml"
-    path.write_text(BASE, encoding="utf-8")
-    again = load_scenario(str(path))
+    again = reloaded(tmp_path, BASE)
     assert again.rivalries == SCENARIO.rivalries
     assert any(r.end is None for r in again.rivalries)
     assert again.outside_rivalries == SCENARIO.outside_rivalries

@@ -117,8 +117,6 @@ def change(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> No
         # Other regimes fall to their movement (aligned with some chance) or to a coup.
         any_aligned = False
         presence_support(q, presence, alignment, occupied, capability, superpower_rows, r, foreign)
-        # Arms add to resilience (armed strength is not below 0, nor is its weight).
-        arms_add = q.resilience_capability >= 0.0 and q.resilience_capability_scale > 0.0
         for s in range(n_s):
             if not ok[s] or occupied[r, s] >= 0:  # an occupier holds the regime in place
                 continue
@@ -127,13 +125,13 @@ def change(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> No
                                aid[r, s] / max(capability0[s], 1e-9), foreign[s] > 0)
             # The hazard is at most regime_hazard while the movement is below resilience, so
             # a draw above it needs no exponentials (the same draw, the same outcome); nor
-            # does a movement no stronger than the regime's resilience without its arms.
+            # does a movement no stronger than the regime's resilience without its arms (arms
+            # only add to it: their weight and strength are not below 0).
             u = rng.random()
             res = 0.0
             outgrown = False
-            if not (u >= q.regime_hazard and arms_add and pw >= 0.0
-                    and movement[r, s] <= weighed_resilience(q, legitimacy[r, s], repression[r, s],
-                                                             0.0, patron)):
+            if u < q.regime_hazard or movement[r, s] > weighed_resilience(
+                    q, legitimacy[r, s], repression[r, s], 0.0, patron):
                 res = weighed_resilience(q, legitimacy[r, s], repression[r, s],
                                          armed_strength(q, pw), patron)
                 outgrown = (movement[r, s] > res or u < q.regime_hazard) and u < fall_hazard(

@@ -45,8 +45,8 @@
   window); it falls with distance, is scaled by ``strike_outside_rivalry`` unless the
   exporter's state is the striker's strategic rival in the scenario's rivalries (rivals fight
   most interstate wars: Colaresi, Rasler & Thompson 2007), and by ``1 - deterrence`` after an
-  earlier war between the two ended (the war phase). No state strikes an exporter at a share of the
-  pair's power no larger than one with which a state already fought it and did not win
+  earlier war between the two ended (the war phase). No state strikes an exporter at a share
+  of the pair's power no larger than one with which a state already fought it and did not win
   (``w.war_lesson``, the war phase: fighting showed that balance is not enough).
 * Wars the exporters open (``w.strike``, from their doctrines) begin here too.
 * A state under occupation (``w.occupied``, docs/odd.md 7.1) is no independent actor: it
@@ -137,8 +137,6 @@ def respond(w: World, st: StaticArrays, par: Any, rng: np.random.Generator, step
                 t[e, s] = threat(q, intent[r, e, s], proximity[r, e, s], exp_pw[e], pw, vuln
                                  ) if slot_state[r, e] >= 0 else 0.0
                 best = t[e, s] if e == 0 else max(best, t[e, s])
-            if n_live < n_e:  # the empty slots' threat 0, taken once (max is idempotent)
-                best = max(best, 0.0)
             t_max[s] = best
 
         # Repression, and its cost in legitimacy.

@@ -86,9 +86,8 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
                 share_st[e, s] = st_pw / total
 
         # Attrition, then the economic cost of war, on states and on exporters. A replicate at
-        # war nowhere only clears its flags: the rest would multiply by 1 and add 0 (at an
-        # attrition cap not below 0 and a finite cost).
-        if not any_war and q.attrition_cap >= 0.0 and abs(q.war_economic_cost) < np.inf:
+        # war nowhere only clears its flags: the rest would multiply by 1 and add 0.
+        if not any_war:
             for s in range(n_s):
                 state_at_war[s] = False
             for e in range(n_live):
