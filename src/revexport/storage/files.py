@@ -99,9 +99,12 @@ class RunFiles:
         """Write one block's table (atomically: a temporary file, then a rename)."""
         path = self.write_path(table, block)
         tmp = path.with_suffix(".tmp")
-        # Dictionary-encode the text columns only: for numbers it costs time and saves nothing.
-        text = [str(c) for c in df.columns if df[c].dtype == object]
         arrow = pa.Table.from_pandas(df, preserve_index=False)
+        # Dictionary-encode the text columns only: for numbers it costs time and saves nothing.
+        # Read from the Arrow schema, which names text alike whether pandas held it as objects
+        # or as its string dtype (the default from pandas 3).
+        text = [f.name for f in arrow.schema if pa.types.is_string(f.type)
+                or pa.types.is_large_string(f.type)]
         pq.write_table(arrow, tmp, compression=COMPRESSION, use_dictionary=text,
                        column_encoding=float_encoding(arrow.schema))
         tmp.replace(path)
