@@ -138,7 +138,8 @@ def run(
                    ] = Path("runs"),
     workers: WorkersOpt = None,
     block_size: Annotated[int | None, typer.Option(
-        help="replicates per block (fixes the random streams); default from the world's size")
+        help="replicates per block (fixes the random streams); default: 1,000, or half the run's "
+        "replicates if that is fewer, or fewer in a large world")
     ] = None,
     article154: Annotated[bool | None, typer.Option(
         "--article154/--no-article154", help="run under the Article 154 switch")] = None,
@@ -212,7 +213,8 @@ def sweep(
         "--workers", "-w", help="worker processes of the local cluster (default: one per core)")
     ] = None,
     block_size: Annotated[int | None, typer.Option(
-        help="replicates per block (fixes the random streams); default from the world's size")
+        help="replicates per block (fixes the random streams); default: 1,000, or half the run's "
+        "replicates if that is fewer, or fewer in a large world")
     ] = None,
 ) -> None:
     """Run a design as blocks on a Dask cluster: the same run, files and results as ``run``."""

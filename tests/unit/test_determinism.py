@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import revexport as rx
+from revexport.engine.rng import default_block_size
 from revexport.storage import read_manifest, read_table
 
 
@@ -103,3 +104,20 @@ def test_whole_compiled_steps_and_phase_by_phase_steps_give_the_same_world() -> 
         np.testing.assert_array_equal(getattr(whole, name), getattr(phased, name), err_msg=name)
     other = simulate_block(static, par, doctrines, seed=3, block=2, n_steps=60)
     assert not np.array_equal(whole.economy, other.economy)  # another block, other draws
+
+
+@pytest.mark.parametrize(("n_states", "replicates", "size"), [
+    (22, 1000, 500), (22, 999, 500), (22, 2000, 1000), (22, 10_000, 1000), (22, 1, 1),
+    (22, None, 1000), (1000, 10_000, 250), (10_000, 30, 15)])
+def test_default_blocks_fill_two_cores_and_depend_on_the_run_only(n_states, replicates,
+                                                                  size) -> None:
+    """The default run of 1,000 replicates runs as two blocks; larger runs keep blocks of 1,000
+    (fewer in a large world); nothing of the machine enters."""
+    assert default_block_size(n_states, replicates) == size
+
+
+def test_a_default_run_records_its_block_size(tmp_path) -> None:
+    run = rx.run_ensemble("middle-east-1979", replicates=30, seed=3, out_dir=tmp_path,
+                          workers=1, record_movement=False)
+    assert run.manifest["block_size"] == 15
+    assert sorted(run.manifest["blocks_done"]) == [0, 1]

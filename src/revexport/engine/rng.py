@@ -13,15 +13,28 @@ from __future__ import annotations
 import numpy as np
 
 DEFAULT_BLOCK_SIZE = 1000
-#: Elements (replicates x states) a block aims at: large enough to amortise NumPy's per-call
-#: overhead, small enough that the (R, E, 4, S) spending array stays well under a gigabyte.
+#: Elements (replicates x states) a block aims at: large enough to amortise a block's fixed
+#: costs (its set-up, summaries and four files), small enough that the (R, E, 4, S) spending
+#: array stays well under a gigabyte.
 BLOCK_ELEMENTS = 250_000
+#: Blocks a run is split into at least, by default: blocks run one per worker, and a run in
+#: one block keeps every core but one idle (the default run of 1,000 replicates included).
+MIN_BLOCKS = 2
 
 
-def default_block_size(n_states: int) -> int:
-    """Replicates per block for a world of ``n_states`` (a pure function of the scenario,
-    so the default is as reproducible as an explicit choice)."""
-    return max(1, min(DEFAULT_BLOCK_SIZE, BLOCK_ELEMENTS // max(1, n_states)))
+def default_block_size(n_states: int, n_replicates: int | None = None) -> int:
+    """Replicates per block for a run of ``n_replicates`` in a world of ``n_states``.
+
+    At most :data:`DEFAULT_BLOCK_SIZE`, at most :data:`BLOCK_ELEMENTS` replicates x states and,
+    for a run of ``n_replicates``, at most its :data:`MIN_BLOCKS`-th part (rounded up): the
+    default run of 1,000 replicates runs as two blocks of 500, on two cores at once; runs of
+    2,000 replicates and more keep blocks of 1,000. A pure function of the scenario and the
+    run's size, never of the machine, so the default is as reproducible as an explicit choice.
+    """
+    size = max(1, min(DEFAULT_BLOCK_SIZE, BLOCK_ELEMENTS // max(1, n_states)))
+    if n_replicates is not None:
+        size = min(size, max(1, -(-n_replicates // MIN_BLOCKS)))
+    return size
 
 
 def block_generator(seed: int, block: int) -> np.random.Generator:

@@ -200,7 +200,8 @@ def run_ensemble(
         Run under the Article 154 switch; the scenario's setting by default.
     block_size : int, optional
         Replicates per block (and per random generator); by default
-        :func:`revexport.engine.rng.default_block_size` of the scenario's size.
+        :func:`revexport.engine.rng.default_block_size` of the scenario's size and the run's
+        replicates (1,000, or half the run if that is smaller).
     workers : int, optional
         Worker processes (1 = run in this process); the number of cores by default.
     record_movement : bool
@@ -268,9 +269,7 @@ def _plan_ensemble(
         raise RevexportError(f"replicates must be in [1, {MAX_REPLICATES}], got {replicates}")
     workers = default_workers() if workers is None else workers
     check_seed(seed)
-    if block_size is None:
-        block_size = default_block_size(len(sc.states))
-    if not 1 <= block_size <= 100_000:
+    if block_size is not None and not 1 <= block_size <= 100_000:
         raise RevexportError(f"block_size must be in [1, 100000], got {block_size}")
     if workers < 1:
         raise RevexportError(f"workers must be at least 1, got {workers}")
@@ -284,6 +283,8 @@ def _plan_ensemble(
     if replicates > MAX_REPLICATES:
         raise RevexportError(f"design rows x replicates must be at most {MAX_REPLICATES}, got "
                              f"{len(rows)} x {per_row}")
+    if block_size is None:
+        block_size = default_block_size(len(sc.states), replicates)
 
     if isinstance(doctrine, Doctrine):
         doctrine_name: str | None = doctrine.name
