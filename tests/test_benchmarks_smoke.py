@@ -27,6 +27,7 @@ def test_quick_benchmark_writes_every_section(tmp_path) -> None:
     assert "| Mesa 3.3 reference | 1 |" in text
     assert "| revexport | 1 |" in text and "| revexport | 2 |" in text
     assert "| decision |" in text  # the phase profile names the phases
+    assert "normal random numbers" in text  # what the step draws, and what drawing costs
 
 
 def test_mesa_reference_matches_engine_outcome_names() -> None:
