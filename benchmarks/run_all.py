@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -260,6 +261,77 @@ def draw_seconds(uniform: float, normal: float, replicate_steps: int) -> float:
     return best / replicate_steps
 
 
+def block_state_bytes() -> float:
+    """Bytes of a block's state per replicate and state: the world's arrays, the decision
+    phase's working arrays and the parameter table (what a step reads and writes)."""
+    from revexport.engine.run import Block
+
+    def nbytes(record: Any) -> int:
+        total = 0
+        for name in record._fields:
+            value = getattr(record, name)
+            if isinstance(value, np.ndarray):
+                total += value.nbytes
+            elif hasattr(value, "_fields"):
+                total += nbytes(value)
+        return total
+
+    n = 100
+    block = Block.build("middle-east-1979", n=n, doctrine="historical")
+    held = nbytes(block.world) + nbytes(block.decisions) + block.par.nbytes
+    return held / (n * block.static.n_states)
+
+
+OPERATIONS = r"""
+import dis, json, os, sys
+import revexport
+from revexport.engine.run import Block
+
+root = os.path.dirname(revexport.__file__)
+compiled = (os.path.join(root, "engine"), os.path.join(root, "doctrines", "kernel.py"))
+BINARY, COMPARE = dis.opmap["BINARY_OP"], dis.opmap["COMPARE_OP"]
+counts = {{"binary": 0, "compare": 0}}
+
+
+def trace(frame, event, arg):
+    # Only the compiled sources (here run uncompiled) are counted, opcode by opcode.
+    if not frame.f_code.co_filename.startswith(compiled):
+        return None
+    frame.f_trace_opcodes, frame.f_trace_lines = True, False
+    code = frame.f_code.co_code
+
+    def opcode(frame, event, arg):
+        if event == "opcode":
+            op = code[frame.f_lasti]
+            if op == BINARY:
+                counts["binary"] += 1
+            elif op == COMPARE:
+                counts["compare"] += 1
+        return opcode
+    return opcode
+
+
+block = Block.build("middle-east-1979", n={replicates}, doctrine="historical")
+sys.settrace(trace)
+for t in range(block.static.n_steps):
+    block.step(t)
+sys.settrace(None)
+per = {replicates} * block.static.n_steps * block.static.n_states
+print(json.dumps({{k: v / per for k, v in counts.items()}}))
+"""
+
+
+def step_operations() -> dict[str, float]:
+    """Arithmetic operators and comparisons a state-step executes, counted opcode by opcode
+    on the source run uncompiled (``NUMBA_DISABLE_JIT=1``) over two replicates."""
+    out = subprocess.run([sys.executable, "-c", OPERATIONS.format(replicates=2)],
+                         capture_output=True, text=True, check=True,
+                         env={**os.environ, "NUMBA_DISABLE_JIT": "1"})
+    res: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    res["operations"] = res["binary"] + res["compare"]
+    return res
+
+
 def machine_limits(quick: bool) -> dict[str, float]:
     """STREAM-triad-like bandwidth and float64 matmul throughput, best of three."""
     n = 5_000_000 if quick else 50_000_000
@@ -436,18 +508,28 @@ def main() -> None:
     # 5. The machine's limits.
     lim = machine_limits(q)
     best = float(thr["state-steps/s"].iloc[2])
-    # Rough traffic per state-step: ~60 float64 arrays of shape (R, S) or (R, E, S) read or
-    # written per step, most of them several times (an estimate, not a count).
-    bytes_per_state_step = 60 * 8 * 3
+    state_bytes = block_state_bytes()
+    ops = step_operations()
+    traffic = 2 * state_bytes  # the block's state read and written whole, every step
+    rate = best * ops["operations"]
     lines += ["## The machine's limits", "",
               f"Memory bandwidth (STREAM-triad-like, a = b + s c): {lim['bandwidth_gbs']:.1f} GB/s. "
               f"Compute bound (float64 matrix product): {lim['gflops']:.1f} GFLOP/s.", "",
-              f"At {best:.3g} state-steps/s on 2 cores and an estimated {bytes_per_state_step} "
-              f"bytes moved per state-step, the engine uses about "
-              f"{best * bytes_per_state_step / 1e9 / lim['bandwidth_gbs']:.1%} of the memory "
-              "bandwidth: at 22 states a replicate's arrays fit in cache, and the time goes to "
-              "arithmetic, branches and random draws in the compiled loops (see where the time "
-              "goes, above), not to memory traffic.", ""]
+              f"Memory: a block's state (the world, the doctrines' working arrays and the "
+              f"parameters) holds {state_bytes:.0f} bytes per replicate and state. Were it read "
+              f"and written whole from memory every step ({traffic:.0f} bytes a state-step), "
+              f"{best:.3g} state-steps/s on 2 cores would use {best * traffic / 1e9:.1f} GB/s, "
+              f"{best * traffic / 1e9 / lim['bandwidth_gbs']:.0%} of the bandwidth: an upper "
+              "bound, as much of it stays in cache between phases.", "",
+              f"Compute: run uncompiled, the step executes {ops['binary']:.0f} arithmetic "
+              f"operators and {ops['compare']:.0f} comparisons a state-step (counted from the "
+              "source as it runs; min, max, exponentials and random draws not counted). At "
+              f"{best:.3g} state-steps/s that is {rate / 1e9:.1f} billion operations a second "
+              f"on 2 cores, {rate / 1e9 / lim['gflops']:.1%} of the matrix product's rate. The "
+              "step is scalar code, branching replicate by replicate and state by state on "
+              "draws and thresholds; the matrix product's rate needs vector instructions over "
+              "independent data. What bounds the step is the number of its operations, "
+              "branches and draws, not memory traffic.", ""]
 
     # Targets, and what limits those missed.
     start = startup_seconds()
