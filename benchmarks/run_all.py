@@ -586,7 +586,13 @@ def main() -> None:
               "Final outcomes of the two implementations, two-sample tests, Holm-corrected "
               "over all rows (agree: corrected p at least 0.05).", "",
               md_table(eq), "",
-              f"{int(eq['agree'].sum())} of {len(eq)} outcomes agree.", ""]
+              f"{int(eq['agree'].sum())} of {len(eq)} outcomes agree. With {len(eq)} tests at "
+              "a family-wise 5 %, about one run in twenty disagrees somewhere by chance alone; "
+              "a disagreement is confirmed by retesting that doctrine on other seeds "
+              "(`python benchmarks/equivalence.py --doctrines NAME --seed N`, N more than a "
+              "run's replicates away from 0: the Mesa reference seeds its replicates one after "
+              "another), not by one run.",
+              ""]
     lines += [f"Benchmark wall time: {time.perf_counter() - started:.0f} s.", ""]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines))
