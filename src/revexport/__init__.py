@@ -7,11 +7,40 @@ Run doctrines side by side, thousands of stochastic replicates at a time::
     >>> run.summary()                                                                  # doctest: +SKIP
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from revexport.errors import RevexportError
-from revexport.experiments.ensemble import Run, run_ensemble
-from revexport.params import Parameters
-from revexport.scenario import load_scenario
+if TYPE_CHECKING:
+    from revexport.errors import RevexportError
+    from revexport.experiments.ensemble import Run, run_ensemble
+    from revexport.params import Parameters
+    from revexport.scenario import load_scenario
+
+#: Where each public name lives. Imported on first use (PEP 562), so a command that needs no
+#: engine (``revexport --help``, ``scenarios``, ``params``) does not load Numba and pandas.
+_PUBLIC = {
+    "Parameters": "revexport.params",
+    "RevexportError": "revexport.errors",
+    "Run": "revexport.experiments.ensemble",
+    "load_scenario": "revexport.scenario",
+    "run_ensemble": "revexport.experiments.ensemble",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PUBLIC:
+        value = getattr(importlib.import_module(_PUBLIC[name]), name)
+        globals()[name] = value  # found once; later lookups do not come back here
+        return value
+    raise AttributeError(f"module 'revexport' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_PUBLIC])
+
 
 __all__ = ["Parameters", "RevexportError", "Run", "load_scenario", "run_ensemble"]

@@ -87,14 +87,21 @@ def print_summary(table_df: Any, title: str) -> None:
     console.print(t)
 
 
-def say_if_compiling() -> None:
-    """Say once, on the terminal, that the first run compiles the engine (then cached on disk)."""
+def load_engine() -> None:
+    """Import the engine, saying once on the terminal if this machine must compile it first
+    (it is then cached on disk), and freeze what the imports made.
+
+    The package is imported lazily, so a command that runs no model starts at once; a command
+    that does calls this first. What the engine's imports made (Numba, pandas, Arrow) lives
+    until exit: frozen, the garbage collector stops scanning it in every full collection.
+    """
     from revexport.compiled import is_cached
     from revexport.engine.step import run_steps
 
     if not is_cached(run_steps):
         err_console.print("compiling the engine for this machine (once; cached on disk) ...",
                           highlight=False, markup=False)
+    gc.freeze()
 
 
 def replicates_progress(total: int, label: str) -> tuple[Progress, Callable[[int], None]]:
@@ -179,7 +186,7 @@ def run(
 
         resolve_doctrine(doctrine, sc.doctrines)
     total = replicates * (len(table) if table is not None else 1)
-    say_if_compiling()
+    load_engine()
     progress, advance = replicates_progress(total, "replicates")
     with progress:
         result = run_ensemble(sc, doctrine=doctrine, replicates=replicates, seed=seed,
@@ -229,7 +236,7 @@ def sweep(
         from revexport.doctrines.parametric import resolve_doctrine
 
         resolve_doctrine(doctrine, sc.doctrines)
-    say_if_compiling()
+    load_engine()
     progress, advance = replicates_progress(replicates * len(table), "replicates")
     with progress:
         result = run_sweep(table, sc, doctrine=doctrine, replicates=replicates, seed=seed,
@@ -380,6 +387,7 @@ def compare(
     sc = load_scenario(scenario)
     names = _doctrine_list(doctrines, sc.doctrines)
     dates = parse_map_dates(map_dates, sc.start, sc.end)
+    load_engine()
     progress, advance = replicates_progress(replicates * len(names), "replicates")
     done: dict[str, int] = {}
 
@@ -413,6 +421,7 @@ def hindcast(
     check_seed(seed)
     if replicates < 2:
         raise RevexportError(f"replicates must be at least 2 for a hindcast, got {replicates}")
+    load_engine()
     progress, advance = replicates_progress(3 * replicates, "replicates")
     done: dict[str, int] = {}
 
@@ -473,7 +482,7 @@ def sensitivity(
         from revexport.doctrines.parametric import resolve_doctrine
 
         resolve_doctrine(doctrine, sc.doctrines)
-    say_if_compiling()
+    load_engine()
     progress, advance = replicates_progress(points * replicates, "replicates")
     with progress:
         result = run_sensitivity(sc, doctrine=doctrine, method=method, params=problem["names"],
@@ -536,7 +545,7 @@ def calibrate(
     names = [n.strip() for n in params_.split(",") if n.strip()]
     priors_of(names)  # names checked before anything runs
     fixed = parse_set(set_)
-    say_if_compiling()
+    load_engine()
 
     def tick(g: int, gen: Any) -> None:
         err_console.print(f"generation {g}: epsilon {gen.epsilon:.4g}, acceptance "
@@ -677,6 +686,7 @@ def resume(
         load_doctrine_file(str(doctrine_file))
     root = catalog.run_path(out, run_id)
     m = read_manifest(root)
+    load_engine()
     progress, advance = replicates_progress(int(m["replicates"]), "replicates")
     with progress:
         if scheduler is None:
@@ -759,8 +769,8 @@ def main() -> None:
     A malformed command line (an unknown option, a value of the wrong type) is one line too,
     ``error: ...`` with exit status 2, like every other bad input.
     """
-    # What the imports made (Numba, pandas, Arrow) lives until exit: frozen, the garbage collector
-    # stops scanning it in every full collection of a run.
+    # What the imports made lives until exit: frozen, the garbage collector stops scanning it
+    # (the engine's imports are frozen when a command loads it: load_engine).
     gc.freeze()
     try:
         code = app(prog_name="revexport", standalone_mode=False)
