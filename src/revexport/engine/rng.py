@@ -17,8 +17,8 @@ DEFAULT_BLOCK_SIZE = 1000
 #: costs (its set-up, summaries and four files), small enough that the (R, E, 4, S) spending
 #: array stays well under a gigabyte.
 BLOCK_ELEMENTS = 250_000
-#: Blocks a run is split into at least, by default: blocks run one per worker, and a run in
-#: one block keeps every core but one idle (the default run of 1,000 replicates included).
+#: Blocks a default run is split into at least (if it has that many replicates): blocks run
+#: one per worker, and a run in one block keeps every core but one idle.
 MIN_BLOCKS = 2
 
 
