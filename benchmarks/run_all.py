@@ -148,6 +148,7 @@ STARTUP = r"""
 import json, time
 t = time.perf_counter()
 import revexport.cli
+import revexport.experiments.ensemble  # what a run imports (the package imports it on first use)
 from revexport.engine.run import Block
 block = Block.build("middle-east-1979", n=1)
 block.step(0)  # loads the compiled engine from its cache
