@@ -54,6 +54,17 @@ def test_listing_commands_print_one_line_each() -> None:
     assert out.exit_code == 0 and "strike_hazard" in out.stdout
 
 
+def test_the_command_line_loads_no_engine_until_a_command_runs_one() -> None:
+    """The package imports its public names on first use: ``revexport --help`` and the listing
+    commands start without Numba or pandas; the names still resolve."""
+    code = ("import sys, revexport.cli; heavy = {'numba', 'pandas'} & set(sys.modules); "
+            "import revexport as rx; print(sorted(heavy), rx.run_ensemble.__name__, "
+            "'Parameters' in dir(rx))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert out.stdout.split() == ["[]", "run_ensemble", "True"]
+
+
 @pytest.mark.parametrize("command", ["", "run", "scenarios", "doctrines", "params",
                                      "export-scenario", "compare", "report"])
 def test_help_everywhere(command: str) -> None:
