@@ -9,8 +9,9 @@ Run doctrines side by side, thousands of stochastic replicates at a time::
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from revexport.lazy import lazy_names
 
 __version__ = "0.1.0"
 
@@ -30,17 +31,6 @@ _PUBLIC = {
     "run_ensemble": "revexport.experiments.ensemble",
 }
 
-
-def __getattr__(name: str) -> Any:
-    if name in _PUBLIC:
-        value = getattr(importlib.import_module(_PUBLIC[name]), name)
-        globals()[name] = value  # found once; later lookups do not come back here
-        return value
-    raise AttributeError(f"module 'revexport' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_PUBLIC])
-
+__getattr__, __dir__ = lazy_names(__name__, _PUBLIC)
 
 __all__ = ["Parameters", "RevexportError", "Run", "load_scenario", "run_ensemble"]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from revexport.lazy import lazy_names
 
 if TYPE_CHECKING:
     from revexport.outcomes.recorder import EVENT_KINDS, STEP_METRICS, BlockRecorder
@@ -20,18 +21,7 @@ _PUBLIC = {
     "replicate_summary": "revexport.outcomes.summary",
 }
 
-
-def __getattr__(name: str) -> Any:
-    if name in _PUBLIC:
-        value = getattr(importlib.import_module(_PUBLIC[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'revexport.outcomes' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_PUBLIC])
-
+__getattr__, __dir__ = lazy_names(__name__, _PUBLIC)
 
 __all__ = ["EVENT_KINDS", "MAIN_OUTCOMES", "STEP_METRICS", "BlockRecorder", "ensemble_table",
            "replicate_summary"]
