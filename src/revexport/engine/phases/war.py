@@ -53,6 +53,7 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
     share_exp = np.zeros((n_e, n_s))
     share_st = np.zeros((n_e, n_s))
     loss_exp = np.zeros(n_e)
+    loss_state = np.zeros(n_s)
     exp_at_war = np.zeros(n_e, dtype=np.bool_)
     state_at_war = np.zeros(n_s, dtype=np.bool_)
     state_down = np.zeros((n_e, n_s), dtype=np.bool_)
@@ -87,28 +88,23 @@ def fight(w: World, st: StaticArrays, par: Any, rng: np.random.Generator) -> Non
 
         # Attrition, then the economic cost of war, on states and on exporters. A replicate at
         # war nowhere only clears its flags: the rest would multiply by 1 and add 0.
-        if not any_war:
-            for s in range(n_s):
-                state_at_war[s] = False
+        for s in range(n_s):
+            loss_state[s] = 0.0
+            state_at_war[s] = False
+        for e in range(n_live):
+            loss_exp[e] = 0.0
+            exp_at_war[e] = False
+        if any_war:
+            # Each side's losses over its fronts, in one pass over the pairs.
             for e in range(n_live):
-                exp_at_war[e] = False
-        else:
-            for s in range(n_s):
-                loss = 0.0
-                state_at_war[s] = False
-                for e in range(n_live):
-                    if war[r, e, s]:
-                        loss += q.war_attrition * share_exp[e, s]
-                        state_at_war[s] = True
-                capability[r, s] *= 1.0 - min(loss, q.attrition_cap)
-            for e in range(n_live):
-                loss = 0.0
-                exp_at_war[e] = False
                 for s in range(n_s):
                     if war[r, e, s]:
-                        loss += q.war_attrition * share_st[e, s]
+                        loss_state[s] += q.war_attrition * share_exp[e, s]
+                        loss_exp[e] += q.war_attrition * share_st[e, s]
+                        state_at_war[s] = True
                         exp_at_war[e] = True
-                loss_exp[e] = loss
+            for s in range(n_s):
+                capability[r, s] *= 1.0 - min(loss_state[s], q.attrition_cap)
             for e in range(n_live):
                 x = slot_state[r, e]
                 if x >= 0:
