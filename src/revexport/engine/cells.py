@@ -69,21 +69,20 @@ def live_slots(slot_state: A, r: int) -> int:
 
 
 @cell
-def mark_exporters(slot_state: A, r: int, exporter: A) -> None:
-    """Set ``exporter[s]`` (S,) to whether state ``s`` holds a sitting exporter in replicate ``r``."""
-    exporter[:] = False
-    for e in range(slot_state.shape[1]):
-        if slot_state[r, e] >= 0:
-            exporter[slot_state[r, e]] = True
-
-
-@cell
 def mark_eligible(slot_state: A, superpower: A, regime: A, r: int, exporter: A, ok: A) -> None:
     """Set ``exporter`` and ``ok`` (S,): the states movements, coalitions and strikes concern
     are not exporters, not superpowers and not aligned regimes."""
-    mark_exporters(slot_state, r, exporter)
+    # Written state by state, then cleared at the exporters: a loop reading ``exporter`` right
+    # after its bytes were set one by one is compiled to wide loads that wait for those stores
+    # (a stall that cost 4 % of a step).
     for s in range(ok.shape[0]):
-        ok[s] = not exporter[s] and superpower[s] < 0 and regime[r, s] != ALIGNED
+        exporter[s] = False
+        ok[s] = superpower[s] < 0 and regime[r, s] != ALIGNED
+    for e in range(slot_state.shape[1]):
+        x = slot_state[r, e]
+        if x >= 0:
+            exporter[x] = True
+            ok[x] = False
 
 
 @cell
