@@ -37,7 +37,7 @@ class Recorder:
         self.records = Records(
             metrics=np.full((n_replicates, n_steps, len(STEP_METRICS)), np.nan),
             events=np.zeros((0, 7), dtype=np.int64), n_events=np.zeros(1, dtype=np.int64),
-            movement=np.zeros((chunk_steps, n_replicates, n_states), dtype=np.float32),
+            movement=np.zeros((n_replicates, chunk_steps, n_states), dtype=np.float32),
             movement_start=np.zeros(1, dtype=np.int64), faction_slot=-1)
 
     def ensure_room(self, n: int) -> None:
@@ -50,7 +50,7 @@ class Recorder:
             self.records = rec._replace(events=events)
 
     def movement_chunk(self, first_step: int, movement: Any) -> None:
-        """Receive movement by state, (steps, R, S) float32, of the steps from ``first_step``."""
+        """Receive movement by state, (R, steps, S) float32, of the steps from ``first_step``."""
 
     def events(self) -> dict[str, Any]:
         """The block's events as columns."""
@@ -220,6 +220,6 @@ def simulate_block(
                 continue
         if chunk and t == min(n_steps, start + chunk):
             rec = recorder.records
-            recorder.movement_chunk(start, rec.movement[: t_end - start])
+            recorder.movement_chunk(start, rec.movement[:, : t_end - start])
             rec.movement_start[0] = t_end
     return b.world

@@ -27,7 +27,7 @@ class BlockRecorder(Recorder):
     n_replicates, n_steps, n_states : int
     movement_writer : callable, optional
         ``writer(first_step, movement)`` receives movement by state as float32 of shape
-        (steps in chunk, R, S) every ``chunk_steps`` steps.
+        (R, steps in chunk, S) every ``chunk_steps`` steps.
     chunk_steps : int
     """
 

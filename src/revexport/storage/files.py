@@ -123,6 +123,7 @@ class MovementStream:
         self.codes = pa.array(codes)
         self.offset = replicate_offset
         self.stride = step_stride
+        self._index: dict[int, tuple[pa.Array, pa.Array]] = {}
         self.schema = pa.schema([("replicate", pa.int32()), ("step", pa.int16()),
                                  ("state", pa.dictionary(pa.int32(), pa.string())),
                                  ("movement", pa.float32())])
@@ -135,22 +136,26 @@ class MovementStream:
                                        write_statistics=["replicate", "step", "movement"])
 
     def __call__(self, first_step: int, movement: NDArray[np.float32]) -> None:
-        t, r, s = movement.shape
+        """Write the chunk ``movement`` (R, steps, S) of the steps from ``first_step``."""
+        r, t, s = movement.shape
         steps = np.arange(first_step, first_step + t)
         keep = steps % self.stride == 0
         if not keep.any():
             return
-        movement, steps = movement[keep], steps[keep]
+        if not keep.all():
+            movement, steps = movement[:, keep], steps[keep]
         t = len(steps)
-        rep = np.broadcast_to((np.arange(r, dtype=np.int32) + self.offset)[:, None, None],
-                              (r, t, s)).ravel()
+        # The replicate and state columns repeat from chunk to chunk: built once per length.
+        if t not in self._index:
+            rep = np.repeat(np.arange(r, dtype=np.int32) + self.offset, t * s)
+            state = np.tile(np.arange(s, dtype=np.int32), r * t)
+            self._index[t] = (pa.array(rep), pa.DictionaryArray.from_arrays(state, self.codes))
+        rep_column, state_column = self._index[t]
         stp = np.broadcast_to(steps.astype(np.int16)[None, :, None], (r, t, s)).ravel()
-        state = np.broadcast_to(np.arange(s, dtype=np.int32)[None, None, :], (r, t, s)).ravel()
-        values = np.ascontiguousarray(movement.transpose(1, 0, 2)).ravel()
         table = pa.table({
-            "replicate": rep, "step": stp,
-            "state": pa.DictionaryArray.from_arrays(pa.array(state), self.codes),
-            "movement": values,
+            "replicate": rep_column, "step": stp, "state": state_column,
+            # The chunk is laid out replicate by replicate, as the rows are: no copy if whole.
+            "movement": np.ascontiguousarray(movement).ravel(),
         }, schema=self.schema)
         self.writer.write_table(table)
 

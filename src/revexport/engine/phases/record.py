@@ -56,8 +56,9 @@ class Records(NamedTuple):
     metrics : (R, T, M) per-step metrics (columns of :data:`STEP_METRICS`)
     events : (capacity, 7) int64 event rows (:data:`EVENT_COLUMNS`); ``n_events[0]`` are used
     n_events : (1,) int64
-    movement : (chunk, R, S) float32 movement by state of the steps from ``movement_start[0]``
-        on (no rows when movement is not recorded)
+    movement : (R, chunk, S) float32 movement by state of the steps from ``movement_start[0]``
+        on, replicate by replicate as the movement table's rows (no steps when movement is
+        not recorded)
     movement_start : (1,) int64
     faction_slot : int, the slot whose faction weights are recorded, -1 for none
     """
@@ -102,7 +103,7 @@ def record(w: World, st: StaticArrays, par: Any, rec: Records, t: int) -> None:
     n_r, n_e, n_s = intent.shape
     exporter = np.zeros(n_s, dtype=np.bool_)
     ok = np.zeros(n_s, dtype=np.bool_)
-    ev, n_ev = rec.events, rec.n_events
+    ev, n_ev, movement_rows = rec.events, rec.n_events, rec.movement
     e0 = initial_exporters[0]
     n0 = initial_exporters.shape[0]
     chunk_row = t - rec.movement_start[0]
@@ -174,6 +175,6 @@ def record(w: World, st: StaticArrays, par: Any, rec: Records, t: int) -> None:
         for s in range(n_s):
             if coalition_before[r, s] and not coalition[r, s]:
                 _event(ev, n_ev, r, t, 4, s, 0, 0, 0)
-        if rec.movement.shape[0] > 0:
+        if movement_rows.shape[1] > 0:
             for s in range(n_s):
-                rec.movement[chunk_row, r, s] = movement[r, s]
+                movement_rows[r, chunk_row, s] = movement[r, s]
