@@ -24,7 +24,6 @@ from revexport.codes import (
     PROPAGANDA,
 )
 from revexport.compiled import cell, kernel
-from revexport.doctrines.base import Observation
 
 
 @cell
@@ -103,7 +102,7 @@ def condemn_all(regime: Any, alignment: Any, out: Any) -> None:
 # Inlined: called for every policy, slot and replicate, a compiled call passed the
 # observation's twenty arrays each time (a quarter of the decision kernel's time).
 @cell
-def policy_allocation(pol: Any, q: Any, r: int, k: int, obs: Observation, shares: Any,
+def policy_allocation(pol: Any, q: Any, r: int, k: int, obs: Any, shares: Any,
                       targets: Any) -> int:
     """One policy's allocation for slot ``k`` in replicate ``r``.
 
@@ -215,14 +214,14 @@ def mixed_incitement(weight: Any, propaganda: Any, incitement: Any, n: int) -> f
 
 
 @kernel
-def decide(obs: Observation, policy: Any, n_policies: Any, faction: Any, n_factions: Any,
+def decide(obs: Any, policy: Any, n_policies: Any, faction: Any, n_factions: Any,
            stage: Any, weights: Any, seen: Any, expected: Any, shares_out: Any, targets_out: Any,
            strike_out: Any, tolerance_out: Any, incitement_out: Any) -> None:
     """Allocations of every sitting exporter whose slot runs a doctrine written as data.
 
     Parameters
     ----------
-    obs : Observation over R replicates and K slots
+    obs : :class:`~revexport.doctrines.base.Observation` over R replicates and K slots
     policy, n_policies, faction, n_factions : the slots'
         :class:`~revexport.doctrines.spec.DoctrineTables`
     stage, weights : (R, K, 4) each faction's stage and influence (doctrine memory, updated)

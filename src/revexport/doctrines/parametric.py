@@ -20,7 +20,9 @@ runs in the compiled decision kernel, as fast as a built-in one.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -29,6 +31,10 @@ from revexport.doctrines.base import Doctrine
 from revexport.doctrines.registry import doctrine_names, get_doctrine, register_factory
 from revexport.doctrines.spec import DoctrineSpec, Policy, SpecDoctrine
 from revexport.errors import RevexportError
+from revexport.scenario.validate import _WANTED, _interval, _show, read_toml_file
+
+#: A doctrine's name in a TOML table.
+_DOCTRINE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 
 
 class ParametricSpec(Policy):
@@ -110,6 +116,49 @@ def resolve_doctrine(name: str, scenario_doctrines: Mapping[str, Any]) -> Doctri
         raise RevexportError(f"doctrine must be one of {{{', '.join(known)}}}; got '{name}'") from None
 
 
+def check_doctrine_tables(tables: Any, origin: str) -> None:
+    """Check ``[doctrines.NAME]`` tables strictly before they are registered.
+
+    Names are 1 to 40 letters, digits, ``-`` or ``_``; every table must be a
+    valid :class:`ParametricSpec` with strict
+    types (``shares.domestic = "0.5"`` or ``= true`` is an error, not coerced).
+
+    Raises
+    ------
+    RevexportError
+        One line naming the table and field, e.g.
+        ``my.toml: doctrines.cautious.shares.domestic: must be a finite number, got '0.5'``.
+    """
+    if not isinstance(tables, Mapping):
+        raise RevexportError(f"{origin}: must be a table of [doctrines.NAME] tables, got "
+                             f"{_show(tables)}")
+    for name, table in tables.items():
+        if not _DOCTRINE_NAME.fullmatch(name):
+            raise RevexportError(f"{origin}: doctrine name must be 1 to 40 letters, digits, '-' or "
+                                 f"'_' (starting with a letter or digit), got {_show(name)}")
+        where = f"{origin}.{name}"
+        if not isinstance(table, Mapping):
+            raise RevexportError(f"{where}: must be a table, got {_show(table)}")
+        try:
+            ParametricSpec.model_validate(dict(table), strict=True)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = ".".join(str(p) for p in err["loc"])
+            kind = err["type"]
+            field = err["loc"][0] if len(err["loc"]) == 1 else ""
+            if kind == "literal_error":
+                msg = f"must be one of {(err.get('ctx') or {}).get('expected')}"
+            elif kind in _WANTED or kind in {"greater_than_equal", "less_than_equal",
+                                             "greater_than", "less_than"}:
+                bounds = _interval(ParametricSpec, field)
+                msg = (f"must be {_WANTED.get(kind, 'a finite number')}"
+                       f"{' in ' + bounds if bounds else ''}")
+            else:
+                msg = str(err["msg"]).removeprefix("Value error, ").lower()
+            raise RevexportError(f"{where}{'.' + loc if loc else ''}: {msg}, got "
+                                 f"{_show(err.get('input'))}") from None
+
+
 def load_doctrine_file(path: str) -> list[str]:
     """Register the doctrines of a TOML doctrine file (``[doctrines.NAME]`` tables).
 
@@ -130,10 +179,6 @@ def load_doctrine_file(path: str) -> list[str]:
         malformed file, a missing ``[doctrines]`` table, a bad name, or a field of
         the wrong type or out of range.
     """
-    from pathlib import Path
-
-    from revexport.scenario.load import check_doctrine_tables, read_toml_file
-
     p = Path(path)
     origin = p.name or str(p)
     data = read_toml_file(p, "no such doctrine file")

@@ -268,7 +268,7 @@ class TargetsFile(BaseModel):
 
 def validate_targets(data: Mapping[str, Any], origin: str) -> TargetsFile:
     """Validate parsed targets; the first problem is one line naming ``origin`` and the field."""
-    from revexport.scenario.load import _loc, _message
+    from revexport.scenario.validate import _loc, _message
 
     try:
         return TargetsFile.model_validate(dict(data))
@@ -286,7 +286,7 @@ def load_targets(path: str | Path | None = None, scenario: str = "middle-east-19
         One line naming the file and the field (missing, unknown, out of range, a condition that
         names no column of the outputs, ...).
     """
-    from revexport.scenario.load import read_toml_file
+    from revexport.scenario.validate import read_toml_file
 
     if path is None:
         if scenario not in BUILTIN_TARGETS:

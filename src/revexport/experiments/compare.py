@@ -33,6 +33,8 @@ COMPARED: dict[str, str] = {
 }
 #: Columns of :attr:`Comparison.differences`.
 DIFFERENCE_COLUMNS = ("a", "b", "outcome", "label", "diff", "diff_lo", "diff_hi", "p_value")
+#: Default map dates (month labels); the first at or after each is drawn.
+DEFAULT_MAP_DATES = ("1980-09", "1984-12", "1990-12")
 #: Most months a report draws maps for.
 MAX_MAP_DATES = 6
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -185,7 +187,7 @@ def parse_map_dates(text: str | None, start: str, end: str) -> list[str]:
     ----------
     text : str or None
         Comma-separated months ``YYYY-MM``; ``None`` for the defaults
-        (:data:`revexport.report.build.DEFAULT_MAP_DATES` that fall within the
+        (:data:`DEFAULT_MAP_DATES` that fall within the
         span, or else the last month).
     start, end : str
         First and last month of the runs, ``YYYY-MM``.
@@ -201,8 +203,6 @@ def parse_map_dates(text: str | None, start: str, end: str) -> list[str]:
         A month not written ``YYYY-MM``, outside ``start``..``end``, or more than
         :data:`MAX_MAP_DATES` months.
     """
-    from revexport.report.build import DEFAULT_MAP_DATES
-
     if text is None:
         return [d for d in DEFAULT_MAP_DATES if start <= d <= end] or [end]
     dates = list(dict.fromkeys(d.strip() for d in text.split(",")))

@@ -19,14 +19,11 @@ import numpy as np
 import pandas as pd
 
 from revexport.errors import RevexportError
-from revexport.experiments.compare import Comparison
+from revexport.experiments.compare import DEFAULT_MAP_DATES, Comparison
 from revexport.experiments.ensemble import Run
 from revexport.experiments.hindcast import Hindcast
 from revexport.report import figures, queries
 from revexport.report.actors import Actors, actors_of
-
-#: Default map dates (month labels); the first at or after each is drawn.
-DEFAULT_MAP_DATES = ("1980-09", "1984-12", "1990-12")
 
 _CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1250px; color: #222; }

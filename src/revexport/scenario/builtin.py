@@ -42,6 +42,7 @@ from importlib import resources
 from typing import Any
 
 from revexport.scenario.schema import Scenario
+from revexport.scenario.validate import validate_scenario
 
 DATA_PACKAGE = "revexport.scenario.data"
 STATES_FILE = "middle_east_1979_states.csv"
@@ -117,8 +118,6 @@ def middle_east_1979() -> Scenario:
         (East); 63 land and sea neighbour pairs; the dated events of the events
         file; the exporter runs the ``historical`` doctrine.
     """
-    from revexport.scenario.load import validate_scenario
-
     codings = {r["iso3"]: r for r in _read_csv(CODINGS_FILE)}
     states = [derive_state(r, codings.get(r["iso3"])) for r in _read_csv(STATES_FILE)]
     neighbours = [

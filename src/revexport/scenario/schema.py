@@ -128,7 +128,7 @@ class EventSpec(_Strict):
     superpower or another state (``by``) occupies the state, and ``"withdrawal"``, it leaves.
     The check that ``month`` does not come before the run's start, that ``state`` and the
     occupier ``by`` are in the scenario and that the events of a state make sense in order is
-    made when the whole scenario is known (:func:`revexport.scenario.load.validate_scenario`).
+    made when the whole scenario is known (:func:`revexport.scenario.validate.validate_scenario`).
     """
 
     month: str = Field(description="YYYY-MM, not before the scenario's start")
@@ -181,7 +181,7 @@ class RivalrySpec(_Spell):
 
     The check that both states are in the scenario, differ and are not superpowers, and that
     the pair is listed once, is made when the whole scenario is known
-    (:func:`revexport.scenario.load.validate_scenario`).
+    (:func:`revexport.scenario.validate.validate_scenario`).
     """
 
     a: str = Field(max_length=200)

@@ -33,6 +33,7 @@ import numpy as np
 
 from revexport.errors import RevexportError, check_seed
 from revexport.scenario.schema import MAX_STATES, Scenario
+from revexport.scenario.validate import validate_scenario
 
 _REGIMES = ("monarchy", "military-authoritarian", "single-party", "democracy", "communist")
 _REGIME_P = (0.2, 0.3, 0.15, 0.2, 0.15)
@@ -59,8 +60,6 @@ def synthetic(n_states: int, seed: int = 0) -> Scenario:
     check_seed(seed, "synthetic: seed")
     # scipy.spatial takes about half a second to import: only a synthetic world pays it.
     from scipy.spatial import Delaunay
-
-    from revexport.scenario.load import validate_scenario
 
     rng = np.random.default_rng(np.random.SeedSequence([seed, n_states]))
     n = n_states - 2
