@@ -31,7 +31,7 @@ from revexport.doctrines.base import Doctrine
 from revexport.doctrines.registry import doctrine_names, get_doctrine, register_factory
 from revexport.doctrines.spec import DoctrineSpec, Policy, SpecDoctrine
 from revexport.errors import RevexportError
-from revexport.scenario.validate import _WANTED, _interval, _show, read_toml_file
+from revexport.scenario.validate import WANTED, field_interval, read_toml_file, show_value
 
 #: A doctrine's name in a TOML table.
 _DOCTRINE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
@@ -131,14 +131,14 @@ def check_doctrine_tables(tables: Any, origin: str) -> None:
     """
     if not isinstance(tables, Mapping):
         raise RevexportError(f"{origin}: must be a table of [doctrines.NAME] tables, got "
-                             f"{_show(tables)}")
+                             f"{show_value(tables)}")
     for name, table in tables.items():
         if not _DOCTRINE_NAME.fullmatch(name):
             raise RevexportError(f"{origin}: doctrine name must be 1 to 40 letters, digits, '-' or "
-                                 f"'_' (starting with a letter or digit), got {_show(name)}")
+                                 f"'_' (starting with a letter or digit), got {show_value(name)}")
         where = f"{origin}.{name}"
         if not isinstance(table, Mapping):
-            raise RevexportError(f"{where}: must be a table, got {_show(table)}")
+            raise RevexportError(f"{where}: must be a table, got {show_value(table)}")
         try:
             ParametricSpec.model_validate(dict(table), strict=True)
         except ValidationError as exc:
@@ -148,15 +148,15 @@ def check_doctrine_tables(tables: Any, origin: str) -> None:
             field = err["loc"][0] if len(err["loc"]) == 1 else ""
             if kind == "literal_error":
                 msg = f"must be one of {(err.get('ctx') or {}).get('expected')}"
-            elif kind in _WANTED or kind in {"greater_than_equal", "less_than_equal",
+            elif kind in WANTED or kind in {"greater_than_equal", "less_than_equal",
                                              "greater_than", "less_than"}:
-                bounds = _interval(ParametricSpec, field)
-                msg = (f"must be {_WANTED.get(kind, 'a finite number')}"
+                bounds = field_interval(ParametricSpec, field)
+                msg = (f"must be {WANTED.get(kind, 'a finite number')}"
                        f"{' in ' + bounds if bounds else ''}")
             else:
                 msg = str(err["msg"]).removeprefix("Value error, ").lower()
             raise RevexportError(f"{where}{'.' + loc if loc else ''}: {msg}, got "
-                                 f"{_show(err.get('input'))}") from None
+                                 f"{show_value(err.get('input'))}") from None
 
 
 def load_doctrine_file(path: str) -> list[str]:

@@ -74,7 +74,7 @@ def mark_eligible(slot_state: A, superpower: A, regime: A, r: int, exporter: A, 
     are not exporters, not superpowers and not aligned regimes."""
     # Written state by state, then cleared at the exporters: a loop reading ``exporter`` right
     # after its bytes were set one by one is compiled to wide loads that wait for those stores
-    # (a stall that cost 4 % of a step).
+    # (a stall that cost 3 % of a step).
     for s in range(ok.shape[0]):
         exporter[s] = False
         ok[s] = superpower[s] < 0 and regime[r, s] != ALIGNED

@@ -268,13 +268,14 @@ class TargetsFile(BaseModel):
 
 def validate_targets(data: Mapping[str, Any], origin: str) -> TargetsFile:
     """Validate parsed targets; the first problem is one line naming ``origin`` and the field."""
-    from revexport.scenario.validate import _loc, _message
+    from revexport.scenario.validate import error_message, field_path
 
     try:
         return TargetsFile.model_validate(dict(data))
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise RevexportError(f"{origin}: {_loc(tuple(first['loc']))}: {_message(first)}") from None
+        raise RevexportError(f"{origin}: {field_path(tuple(first['loc']))}: "
+                             f"{error_message(first)}") from None
 
 
 def load_targets(path: str | Path | None = None, scenario: str = "middle-east-1979") -> TargetsFile:

@@ -22,7 +22,8 @@ from revexport.params import Parameters
 from revexport.scenario.schema import Scenario
 
 
-def _loc(loc: tuple[int | str, ...]) -> str:
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """A pydantic error location as written in a file: ``states[3].legitimacy``."""
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -32,7 +33,7 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     return out or "(top level)"
 
 
-def _show(value: Any, limit: int = 60) -> str:
+def show_value(value: Any, limit: int = 60) -> str:
     """A short, one-line ``repr`` of a user value for an error message.
 
     Deep nesting, long strings and integers too long to print in decimal are cut.
@@ -56,7 +57,7 @@ def _show(value: Any, limit: int = 60) -> str:
 
 
 #: How a value of the wrong type is described, by pydantic error type.
-_WANTED = {
+WANTED = {
     "float_type": "a finite number", "float_parsing": "a finite number",
     "finite_number": "a finite number", "int_type": "a whole number",
     "int_parsing": "a whole number", "string_type": "a string (in quotes)",
@@ -66,10 +67,11 @@ _WANTED = {
 }
 
 
-def _message(err: Mapping[str, Any]) -> str:
+def error_message(err: Mapping[str, Any]) -> str:
+    """What one pydantic error asks for, and the value given: ``must be in [0, 1], got 1.4``."""
     kind = err["type"]
     ctx = err.get("ctx") or {}
-    given = _show(err.get("input"))
+    given = show_value(err.get("input"))
     if kind == "missing":
         return "missing required field"
     if kind == "extra_forbidden":
@@ -83,8 +85,8 @@ def _message(err: Mapping[str, Any]) -> str:
         return f"{err['msg'].lower()}, got {given}"
     if kind == "string_pattern_mismatch":
         return f"must match {ctx.get('pattern')}, got {given}"
-    if kind in _WANTED:
-        wanted = _WANTED[kind]
+    if kind in WANTED:
+        wanted = WANTED[kind]
         bounds = _bounds(tuple(err["loc"])) if wanted == "a finite number" else ""
         return f"must be {wanted}{' in ' + bounds if bounds else ''}, got {given}"
     msg = str(err["msg"])
@@ -104,10 +106,10 @@ def _bounds(loc: tuple[int | str, ...]) -> str:
         if isinstance(name, str) and name in specs:
             return f"[{specs[name].low:g}, {specs[name].high:g}]"
         return ""
-    return _interval(model, name)
+    return field_interval(model, name)
 
 
-def _interval(model: type[BaseModel], name: int | str) -> str:
+def field_interval(model: type[BaseModel], name: int | str) -> str:
     """The interval declared on field ``name`` of ``model`` (``""`` if none)."""
     from annotated_types import Ge, Gt, Le, Lt
 
@@ -155,7 +157,7 @@ def validate_scenario(data: Mapping[str, Any], origin: str) -> Scenario:
         scenario = Scenario.model_validate(dict(data))
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise RevexportError(f"{origin}: {_loc(tuple(first['loc']))}: {_message(first)}") from None
+        raise RevexportError(f"{origin}: {field_path(tuple(first['loc']))}: {error_message(first)}") from None
     _check_references(scenario, origin)
     return scenario
 
