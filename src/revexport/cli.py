@@ -46,6 +46,9 @@ DoctrineOpt = Annotated[str | None, typer.Option(
 SeedOpt = Annotated[int, typer.Option("--seed", "-s", help="random seed")]
 WorkersOpt = Annotated[int | None, typer.Option(
     "--workers", "-w", help="blocks run at once (default: one per core)")]
+BlockSizeOpt = Annotated[int | None, typer.Option(
+    help="replicates per block (fixes the random streams); default: 1,000, or half the run's "
+    "replicates if that is fewer, or fewer in a large world")]
 
 
 def guarded(fn: Callable[..., R]) -> Callable[..., R]:
@@ -144,10 +147,7 @@ def run(
     out: Annotated[Path, typer.Option("--out", "-o", help="directory for run outputs")
                    ] = Path("runs"),
     workers: WorkersOpt = None,
-    block_size: Annotated[int | None, typer.Option(
-        help="replicates per block (fixes the random streams); default: 1,000, or half the run's "
-        "replicates if that is fewer, or fewer in a large world")
-    ] = None,
+    block_size: BlockSizeOpt = None,
     article154: Annotated[bool | None, typer.Option(
         "--article154/--no-article154", help="run under the Article 154 switch")] = None,
     set_: Annotated[list[str] | None, typer.Option(
@@ -219,10 +219,7 @@ def sweep(
     workers: Annotated[int | None, typer.Option(
         "--workers", "-w", help="worker processes of the local cluster (default: one per core)")
     ] = None,
-    block_size: Annotated[int | None, typer.Option(
-        help="replicates per block (fixes the random streams); default: 1,000, or half the run's "
-        "replicates if that is fewer, or fewer in a large world")
-    ] = None,
+    block_size: BlockSizeOpt = None,
 ) -> None:
     """Run a design as blocks on a Dask cluster: the same run, files and results as ``run``."""
     from revexport.experiments.design import read_design

@@ -203,7 +203,7 @@ def run_ensemble(
         :func:`revexport.engine.rng.default_block_size` of the scenario's size and the run's
         replicates (1,000, or half the run if that is smaller).
     workers : int, optional
-        Worker processes (1 = run in this process); the number of cores by default.
+        Blocks run at once, each on a thread of this process; the number of cores by default.
     record_movement : bool
         Store movement strength by state (every ``movement_stride`` steps).
     run_id : str, optional
@@ -363,7 +363,8 @@ def resume_run(
     run_dir : path
         The run's directory (``out_dir/<run_id>``).
     workers : int, optional
-        Worker processes; the run's original number by default.
+        Blocks run at once, each on a thread of this process; the run's original number by
+        default.
     progress : callable, optional
         Called with the number of replicates stored after each block.
     execute : BlockExecutor, optional
